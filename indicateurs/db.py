@@ -1,0 +1,178 @@
+"""The database: where it is, how to connect, its schema and its numbered migrations.
+
+This is the only module that opens DuckDB. Connections are short-lived: each read or write opens the file,
+does its work and closes it, so that no process holds the file between two queries. DuckDB lets only one
+process open a file at a time; a second process that finds the file locked (the app reading while the CLI
+imports, say) waits briefly and retries, so that no user ever sees a lock error. Within one process,
+DuckDB shares one database instance between connections, and each thread gets its own connection.
+"""
+
+from __future__ import annotations
+
+import os
+import random
+import time
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterator
+
+import duckdb
+
+DEFAULT_PATH = Path(__file__).resolve().parent.parent / "data" / "observatoire.duckdb"
+ENV_VARIABLE = "OBSERVATOIRE_DB"
+LOCK_WAIT_SECONDS = 60.0
+
+_CONFIG = {"autoinstall_known_extensions": False, "autoload_known_extensions": False}
+
+
+class BaseVerrouillee(Exception):
+    """The database stayed locked by another process for longer than we are willing to wait."""
+
+
+def resolve_path(explicit: str | os.PathLike | None = None) -> Path:
+    """The database path: ``--db PATH`` if given, else $OBSERVATOIRE_DB, else data/observatoire.duckdb."""
+    if explicit:
+        return Path(explicit)
+    if os.environ.get(ENV_VARIABLE):
+        return Path(os.environ[ENV_VARIABLE])
+    return DEFAULT_PATH
+
+
+def _is_lock_error(error: Exception) -> bool:
+    text = str(error)
+    return "Could not set lock" in text or "Conflicting lock" in text
+
+
+@dataclass(frozen=True)
+class Database:
+    """A DuckDB file, opened on demand. Cheap to create; safe to share between threads."""
+
+    path: Path
+
+    @contextmanager
+    def connect(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        """A connection for one unit of work, closed on exit. Waits while another process holds the file."""
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        deadline = time.monotonic() + LOCK_WAIT_SECONDS
+        delay = 0.02
+        while True:
+            try:
+                con = duckdb.connect(str(self.path), config=_CONFIG)
+                break
+            except duckdb.IOException as error:
+                if not _is_lock_error(error) or time.monotonic() > deadline:
+                    if _is_lock_error(error):
+                        raise BaseVerrouillee(
+                            f"La base {self.path} est occupée par un autre programme depuis plus de "
+                            f"{LOCK_WAIT_SECONDS:.0f} s. Réessayez dans un instant."
+                        ) from error
+                    raise
+                time.sleep(delay * (1 + random.random()))
+                delay = min(delay * 2, 0.5)
+        try:
+            yield con
+        finally:
+            con.close()
+
+    @contextmanager
+    def transaction(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        """A connection inside BEGIN ... COMMIT; any exception rolls everything back."""
+        with self.connect() as con:
+            con.execute("BEGIN TRANSACTION")
+            try:
+                yield con
+            except BaseException:
+                con.execute("ROLLBACK")
+                raise
+            con.execute("COMMIT")
+
+    def query_df(self, sql: str, params: list | tuple | None = None):
+        """Run a read query and return a pandas DataFrame."""
+        with self.connect() as con:
+            return con.execute(sql, params or []).df()
+
+    def query_one(self, sql: str, params: list | tuple | None = None):
+        """Run a read query and return its first row (or None)."""
+        with self.connect() as con:
+            return con.execute(sql, params or []).fetchone()
+
+
+def open_database(path: str | os.PathLike | None = None) -> Database:
+    """Resolve the path, then create or upgrade the schema so the returned database is ready to use."""
+    db = Database(resolve_path(path))
+    migrate(db)
+    return db
+
+
+# Each migration moves the schema from version N-1 to N. Never edit a released migration: add one.
+MIGRATIONS: list[tuple[int, str, str]] = [
+    (1, "socle : référentiel, valeurs, imports, mouvements, journal", """
+        CREATE TABLE directions (code VARCHAR PRIMARY KEY, libelle VARCHAR NOT NULL, type VARCHAR NOT NULL);
+        CREATE TABLE parcours (
+            code VARCHAR PRIMARY KEY, libelle VARCHAR NOT NULL, direction VARCHAR NOT NULL,
+            public VARCHAR NOT NULL, date_deploiement DATE, description VARCHAR, exemple BOOLEAN NOT NULL);
+        CREATE TABLE indicateurs (
+            code VARCHAR PRIMARY KEY, libelle VARCHAR NOT NULL, definition VARCHAR, unite VARCHAR NOT NULL,
+            sens VARCHAR NOT NULL, engagement INTEGER, famille VARCHAR, min DOUBLE NOT NULL,
+            max DOUBLE NOT NULL, agregation VARCHAR NOT NULL, denominateur VARCHAR,
+            periodicite VARCHAR NOT NULL, miroir VARCHAR, lie_a VARCHAR);
+        CREATE TABLE cibles (indicateur VARCHAR NOT NULL, parcours VARCHAR, cible DOUBLE NOT NULL);
+        CREATE SEQUENCE import_id_seq START 1;
+        CREATE TABLE imports (
+            id INTEGER PRIMARY KEY, type VARCHAR NOT NULL, fichier VARCHAR, sha256 VARCHAR,
+            taille BIGINT, utilisateur VARCHAR NOT NULL, horodatage TIMESTAMP NOT NULL,
+            statut VARCHAR NOT NULL, nb_lignes BIGINT, nb_nouvelles BIGINT, nb_revisees BIGINT,
+            nb_inchangees BIGINT, annule_import INTEGER, annule_par INTEGER, message VARCHAR);
+        CREATE TABLE valeurs (
+            parcours VARCHAR NOT NULL, indicateur VARCHAR NOT NULL, mois DATE NOT NULL,
+            valeur DOUBLE NOT NULL, commentaire VARCHAR, import_id INTEGER NOT NULL,
+            PRIMARY KEY (parcours, indicateur, mois));
+        CREATE TABLE mouvements (
+            import_id INTEGER NOT NULL, parcours VARCHAR NOT NULL, indicateur VARCHAR NOT NULL,
+            mois DATE NOT NULL, valeur_avant DOUBLE, commentaire_avant VARCHAR, import_avant INTEGER,
+            valeur_apres DOUBLE, commentaire_apres VARCHAR);
+        CREATE TABLE journal (
+            horodatage TIMESTAMP NOT NULL, utilisateur VARCHAR NOT NULL, action VARCHAR NOT NULL,
+            objet VARCHAR, details VARCHAR);
+        CREATE TABLE meta (cle VARCHAR PRIMARY KEY, valeur VARCHAR);
+    """),
+]
+
+
+def current_version(con: duckdb.DuckDBPyConnection) -> int:
+    """The schema version of an open database (0 for an empty file)."""
+    exists = con.execute(
+        "SELECT count(*) FROM information_schema.tables WHERE table_name = 'schema_version'"
+    ).fetchone()[0]
+    if not exists:
+        return 0
+    return con.execute("SELECT coalesce(max(version), 0) FROM schema_version").fetchone()[0]
+
+
+def migrate(db: Database, target: int | None = None) -> int:
+    """Apply every pending migration up to ``target`` (default: the latest), each in its own transaction.
+
+    A database written by an older version of the tool upgrades itself here, the first time it is opened.
+    Returns the version reached.
+    """
+    target = MIGRATIONS[-1][0] if target is None else target
+    with db.connect() as con:
+        con.execute(
+            "CREATE TABLE IF NOT EXISTS schema_version "
+            "(version INTEGER PRIMARY KEY, description VARCHAR, applique_le TIMESTAMP)"
+        )
+        version = current_version(con)
+        for number, description, sql in MIGRATIONS:
+            if version < number <= target:
+                con.execute("BEGIN TRANSACTION")
+                try:
+                    con.execute(sql)
+                    con.execute("INSERT INTO schema_version VALUES (?, ?, now()::TIMESTAMP)",
+                                [number, description])
+                except BaseException:
+                    con.execute("ROLLBACK")
+                    raise
+                con.execute("COMMIT")
+                version = number
+    return version

@@ -1,0 +1,78 @@
+"""The referential in the database: saved from the CSV files, read back by every page and command."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import pandas as pd
+
+from indicateurs.db import Database
+from indicateurs.mois import month_code, parse_month_code
+from indicateurs.referentiel import Cible, Direction, Indicateur, Parcours, Referentiel, ReferentielInvalide
+
+TABLES = ("directions", "parcours", "indicateurs", "cibles")
+
+
+def save_referentiel(db: Database, ref: Referentiel, *, utilisateur: str) -> None:
+    """Replace the stored referential by ``ref`` in one transaction, and journal who did it.
+
+    Refused (nothing changes) when stored values would lose their parcours or indicator.
+    """
+    frames = ref.frames()
+    frames["parcours"]["date_deploiement"] = [
+        parse_month_code(p.date_deploiement) if p.date_deploiement else None for p in ref.parcours
+    ]
+    with db.transaction() as con:
+        orphans = con.execute("""
+            SELECT DISTINCT parcours, indicateur FROM valeurs
+            WHERE parcours NOT IN (SELECT unnest(?)) OR indicateur NOT IN (SELECT unnest(?))
+            LIMIT 5
+        """, [[p.code for p in ref.parcours], [i.code for i in ref.indicateurs]]).fetchall()
+        if orphans:
+            raise ReferentielInvalide([
+                f"des valeurs sont enregistrées pour « {p} » × « {i} », absent du nouveau référentiel. "
+                "Gardez ce code ou annulez d'abord les imports concernés."
+                for p, i in orphans
+            ])
+        for table in TABLES:
+            frame = frames[table]  # noqa: F841 (read by DuckDB by name)
+            con.execute(f"DELETE FROM {table}")
+            con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM frame")
+        con.execute("INSERT INTO journal VALUES (?, ?, 'référentiel', NULL, ?)", [
+            datetime.now(), utilisateur,
+            f"{len(ref.directions)} directions, {len(ref.parcours)} parcours, "
+            f"{len(ref.indicateurs)} indicateurs, {len(ref.cibles)} cibles",
+        ])
+        con.execute("""
+            INSERT INTO meta VALUES ('version_donnees', '1')
+            ON CONFLICT (cle) DO UPDATE SET valeur = CAST(CAST(meta.valeur AS INTEGER) + 1 AS VARCHAR)
+        """)
+
+
+def _none(value):
+    return None if value is None or pd.isna(value) else value
+
+
+def read_referentiel(db: Database) -> Referentiel:
+    """The referential as stored (empty lists when the database has none yet)."""
+    with db.connect() as con:
+        tables = {t: con.execute(f"SELECT * FROM {t} ORDER BY rowid").df() for t in TABLES}
+    directions = [Direction(r.code, r.libelle, r.type) for r in tables["directions"].itertuples()]
+    parcours = [
+        Parcours(r.code, r.libelle, r.direction, r.public,
+                 month_code(r.date_deploiement) if _none(r.date_deploiement) is not None else None,
+                 r.description or "", bool(r.exemple))
+        for r in tables["parcours"].itertuples()
+    ]
+    indicateurs = [
+        Indicateur(
+            code=r.code, libelle=r.libelle, definition=r.definition or "", unite=r.unite, sens=r.sens,
+            engagement=int(r.engagement) if _none(r.engagement) is not None else None,
+            famille=_none(r.famille), min=float(r.min), max=float(r.max), agregation=r.agregation,
+            denominateur=_none(r.denominateur), periodicite=r.periodicite, miroir=_none(r.miroir),
+            lie_a=_none(r.lie_a),
+        )
+        for r in tables["indicateurs"].itertuples()
+    ]
+    cibles = [Cible(r.indicateur, _none(r.parcours), float(r.cible)) for r in tables["cibles"].itertuples()]
+    return Referentiel(directions, parcours, indicateurs, cibles)

@@ -1,0 +1,56 @@
+"""Creating a ready database: schema, referential from the CSV files, and optionally the demo data."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from indicateurs import demo
+from indicateurs.db import Database, open_database
+from indicateurs.mois import last_complete_month
+from indicateurs.referentiel import DEFAULT_DIR, load_referentiel
+from indicateurs.referentiel_store import read_referentiel, save_referentiel
+from indicateurs.valeurs import STATUT_IMPORTE, TYPE_DEMO, write_values
+
+
+@dataclass(frozen=True)
+class ResultatInit:
+    db: Database
+    referentiel_charge: bool
+    valeurs_demo: int  # demo values written by this call (0 when already there or not asked)
+
+
+def has_demo_data(db: Database) -> bool:
+    """True while a demonstration import is live: every page then shows the « données de démonstration » banner."""
+    row = db.query_one("SELECT count(*) FROM imports WHERE type = ? AND statut = ?", [TYPE_DEMO, STATUT_IMPORTE])
+    return bool(row and row[0])
+
+
+def init_database(
+    path: str | Path | None = None,
+    *,
+    utilisateur: str,
+    with_demo: bool = False,
+    end_month: date | None = None,
+    referentiel_dir: str | Path = DEFAULT_DIR,
+    on_commit=None,
+) -> ResultatInit:
+    """Create or upgrade the database, load the referential, and with ``with_demo`` the demo data.
+
+    Safe to run again: the referential is replaced by the files' content (if it changed), and the demo
+    data is written only if no demonstration import is live yet.
+    """
+    db = open_database(path)
+    ref = load_referentiel(referentiel_dir)
+    loaded = False
+    if read_referentiel(db) != ref:
+        save_referentiel(db, ref, utilisateur=utilisateur)
+        loaded = True
+    written = 0
+    if with_demo and not has_demo_data(db):
+        values = demo.generate_demo(ref, end_month or last_complete_month())
+        result = write_values(db, values, utilisateur=utilisateur, type=TYPE_DEMO,
+                              fichier="données de démonstration", on_commit=on_commit)
+        written = result.nouvelles + result.revisees
+    return ResultatInit(db, loaded, written)

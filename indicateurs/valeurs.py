@@ -1,0 +1,307 @@
+"""Stored values and their provenance: write a batch as one import, cancel an import, read history.
+
+Every value written belongs to an import (a file, the demonstration data, or a cancellation). Each write
+also leaves a « mouvement » with the value it replaced, so that the history of any value can be shown and
+any import can be undone exactly.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+import pandas as pd
+
+from indicateurs.db import Database
+
+STAGED_COLUMNS = ["parcours", "indicateur", "mois", "valeur", "commentaire"]
+
+TYPE_FICHIER = "fichier"
+TYPE_DEMO = "démonstration"
+TYPE_ANNULATION = "annulation"
+
+STATUT_IMPORTE = "importé"
+STATUT_ANNULE = "annulé"
+STATUT_REJETE = "rejeté"
+STATUT_DEJA_IMPORTE = "déjà importé"
+
+# A value counts as unchanged when it differs by less than this (files round-trip through Excel).
+TOLERANCE = 1e-9
+
+
+@dataclass(frozen=True)
+class Comparaison:
+    """How a batch compares with what is stored: counts, and the revised values (old → new)."""
+
+    nouvelles: int
+    revisees: int
+    inchangees: int
+    revisions: pd.DataFrame  # parcours, indicateur, mois, valeur_avant, valeur
+    par_direction_mois: pd.DataFrame  # direction, mois, nouvelles, revisees, inchangees
+
+
+@dataclass(frozen=True)
+class ResultatEcriture:
+    import_id: int
+    nouvelles: int
+    revisees: int
+    inchangees: int
+
+
+def _stage(con, frame: pd.DataFrame) -> None:
+    """Put the batch in a temporary table next to the stored value it would replace."""
+    batch = frame.reindex(columns=STAGED_COLUMNS).copy()
+    batch["mois"] = pd.to_datetime(batch["mois"]).dt.date
+    batch["valeur"] = batch["valeur"].astype("float64")
+    batch["commentaire"] = batch["commentaire"].astype("object").where(batch["commentaire"].notna(), None)
+    con.register("batch_df", batch)
+    con.execute(f"""
+        CREATE OR REPLACE TEMP TABLE stage AS
+        SELECT b.parcours, b.indicateur, CAST(b.mois AS DATE) AS mois, b.valeur,
+               CAST(b.commentaire AS VARCHAR) AS commentaire,
+               v.valeur AS valeur_avant, v.commentaire AS commentaire_avant, v.import_id AS import_avant,
+               CASE WHEN v.valeur IS NULL THEN 'nouvelle'
+                    WHEN abs(v.valeur - b.valeur) <= {TOLERANCE}
+                         AND (b.commentaire IS NULL OR b.commentaire IS NOT DISTINCT FROM v.commentaire)
+                    THEN 'inchangee'
+                    ELSE 'revisee' END AS etat
+        FROM batch_df b
+        LEFT JOIN valeurs v ON v.parcours = b.parcours AND v.indicateur = b.indicateur
+                           AND v.mois = CAST(b.mois AS DATE)
+    """)
+    con.unregister("batch_df")
+
+
+def _compare_staged(con) -> Comparaison:
+    counts = dict(con.execute("SELECT etat, count(*) FROM stage GROUP BY etat").fetchall())
+    revisions = con.execute("""
+        SELECT parcours, indicateur, mois, valeur_avant, valeur FROM stage
+        WHERE etat = 'revisee' ORDER BY parcours, indicateur, mois
+    """).df()
+    per_direction = con.execute("""
+        SELECT p.direction, s.mois,
+               count(*) FILTER (WHERE etat = 'nouvelle') AS nouvelles,
+               count(*) FILTER (WHERE etat = 'revisee') AS revisees,
+               count(*) FILTER (WHERE etat = 'inchangee') AS inchangees
+        FROM stage s JOIN parcours p ON p.code = s.parcours
+        GROUP BY ALL ORDER BY p.direction, s.mois
+    """).df()
+    return Comparaison(
+        nouvelles=counts.get("nouvelle", 0),
+        revisees=counts.get("revisee", 0),
+        inchangees=counts.get("inchangee", 0),
+        revisions=revisions,
+        par_direction_mois=per_direction,
+    )
+
+
+def compare_with_store(db: Database, frame: pd.DataFrame) -> Comparaison:
+    """Dry run: what writing ``frame`` would do (new, revised, unchanged), without writing anything."""
+    with db.connect() as con:
+        _stage(con, frame)
+        return _compare_staged(con)
+
+
+def find_import_by_sha256(db: Database, sha256: str) -> int | None:
+    """The id of a live (not cancelled) import of a file with this content, if any."""
+    row = db.query_one(
+        "SELECT id FROM imports WHERE sha256 = ? AND type = ? AND statut = ? ORDER BY id LIMIT 1",
+        [sha256, TYPE_FICHIER, STATUT_IMPORTE],
+    )
+    return row[0] if row else None
+
+
+def _bump_data_version(con) -> None:
+    con.execute("""
+        INSERT INTO meta VALUES ('version_donnees', '1')
+        ON CONFLICT (cle) DO UPDATE SET valeur = CAST(CAST(meta.valeur AS INTEGER) + 1 AS VARCHAR)
+    """)
+
+
+def write_values(
+    db: Database,
+    frame: pd.DataFrame,
+    *,
+    utilisateur: str,
+    type: str = TYPE_FICHIER,
+    fichier: str | None = None,
+    sha256: str | None = None,
+    taille: int | None = None,
+    on_commit=None,
+) -> ResultatEcriture:
+    """Store a checked batch of values as one import, in one transaction.
+
+    New values are inserted, revised ones replaced (the old value kept in « mouvements »), unchanged ones
+    left alone. The journal records who did it, when, from which file, with the counts. Either all of it
+    is written or, on any error (or the process being killed), none of it. ``on_commit(con, import_id)``
+    runs inside the same transaction, so derived results can be updated atomically with the data.
+    """
+    now = datetime.now()
+    with db.transaction() as con:
+        _stage(con, frame)
+        comparison = _compare_staged(con)
+        import_id = con.execute("SELECT nextval('import_id_seq')").fetchone()[0]
+        con.execute(
+            "INSERT INTO imports (id, type, fichier, sha256, taille, utilisateur, horodatage, statut, "
+            "nb_lignes, nb_nouvelles, nb_revisees, nb_inchangees) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [import_id, type, fichier, sha256, taille, utilisateur, now, STATUT_IMPORTE, len(frame),
+             comparison.nouvelles, comparison.revisees, comparison.inchangees],
+        )
+        con.execute("""
+            INSERT INTO mouvements
+            SELECT ?, parcours, indicateur, mois, valeur_avant, commentaire_avant, import_avant,
+                   valeur, commentaire
+            FROM stage WHERE etat <> 'inchangee'
+        """, [import_id])
+        con.execute("""
+            INSERT INTO valeurs
+            SELECT parcours, indicateur, mois, valeur, commentaire, ? FROM stage WHERE etat <> 'inchangee'
+            ON CONFLICT DO UPDATE SET valeur = excluded.valeur, commentaire = excluded.commentaire,
+                                      import_id = excluded.import_id
+        """, [import_id])
+        con.execute(
+            "INSERT INTO journal VALUES (?, ?, 'import', ?, ?)",
+            [now, utilisateur, str(import_id),
+             f"{fichier or type} : {comparison.nouvelles} nouvelles, {comparison.revisees} révisées, "
+             f"{comparison.inchangees} inchangées"],
+        )
+        _bump_data_version(con)
+        con.execute("DROP TABLE stage")
+        if on_commit is not None:
+            on_commit(con, import_id)
+    return ResultatEcriture(import_id, comparison.nouvelles, comparison.revisees, comparison.inchangees)
+
+
+def record_rejected_import(db: Database, *, utilisateur: str, fichier: str, sha256: str | None,
+                           taille: int | None, nb_erreurs: int, message: str) -> int:
+    """Journal a rejected file (nothing of it is stored), so the SRU sees every attempt."""
+    with db.transaction() as con:
+        import_id = con.execute("SELECT nextval('import_id_seq')").fetchone()[0]
+        con.execute(
+            "INSERT INTO imports (id, type, fichier, sha256, taille, utilisateur, horodatage, statut, "
+            "nb_lignes, nb_nouvelles, nb_revisees, nb_inchangees, message) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, NULL, 0, 0, 0, ?)",
+            [import_id, TYPE_FICHIER, fichier, sha256, taille, utilisateur, datetime.now(), STATUT_REJETE,
+             f"{nb_erreurs} erreur(s) : {message}"],
+        )
+    return import_id
+
+
+class AnnulationImpossible(Exception):
+    """The import cannot be cancelled (unknown, already cancelled, or not a data import)."""
+
+
+@dataclass(frozen=True)
+class ResultatAnnulation:
+    annulation_id: int
+    restaurees: int  # values put back to what they were before the import
+    supprimees: int  # values the import had created, now removed
+    conservees: int  # values revised again by a later import: left as the later import set them
+
+
+def cancel_import(db: Database, import_id: int, *, utilisateur: str, on_commit=None) -> ResultatAnnulation:
+    """« Annuler l'import »: every value the import wrote returns to what it was before, in one transaction.
+
+    Values that a later import has revised since are left as that later import set them (cancelling an
+    old import must not erase newer corrections); they are counted in ``conservees``. The cancellation is
+    itself an import (type « annulation ») with its own movements, so it shows in every value's history.
+    """
+    now = datetime.now()
+    with db.transaction() as con:
+        row = con.execute("SELECT type, statut FROM imports WHERE id = ?", [import_id]).fetchone()
+        if row is None:
+            raise AnnulationImpossible(f"L'import n° {import_id} n'existe pas. Consultez la liste des imports.")
+        if row[0] == TYPE_ANNULATION:
+            raise AnnulationImpossible(f"L'import n° {import_id} est lui-même une annulation.")
+        if row[1] == STATUT_ANNULE:
+            raise AnnulationImpossible(f"L'import n° {import_id} est déjà annulé.")
+        if row[1] != STATUT_IMPORTE:
+            raise AnnulationImpossible(f"L'import n° {import_id} n'a rien enregistré (statut : {row[1]}).")
+        cancel_id = con.execute("SELECT nextval('import_id_seq')").fetchone()[0]
+        con.execute("""
+            CREATE OR REPLACE TEMP TABLE a_restaurer AS
+            SELECT m.parcours, m.indicateur, m.mois, m.valeur_avant, m.commentaire_avant, m.import_avant,
+                   v.valeur AS valeur_actuelle, v.commentaire AS commentaire_actuel,
+                   v.import_id = m.import_id AS encore_la
+            FROM mouvements m
+            JOIN valeurs v USING (parcours, indicateur, mois)
+            WHERE m.import_id = ?
+        """, [import_id])
+        kept = con.execute("SELECT count(*) FROM a_restaurer WHERE NOT encore_la").fetchone()[0]
+        restored = con.execute(
+            "SELECT count(*) FROM a_restaurer WHERE encore_la AND valeur_avant IS NOT NULL").fetchone()[0]
+        removed = con.execute(
+            "SELECT count(*) FROM a_restaurer WHERE encore_la AND valeur_avant IS NULL").fetchone()[0]
+        con.execute("""
+            INSERT INTO mouvements
+            SELECT ?, parcours, indicateur, mois, valeur_actuelle, commentaire_actuel, ?,
+                   valeur_avant, commentaire_avant
+            FROM a_restaurer WHERE encore_la
+        """, [cancel_id, import_id])
+        con.execute("""
+            UPDATE valeurs SET valeur = r.valeur_avant, commentaire = r.commentaire_avant,
+                               import_id = r.import_avant
+            FROM a_restaurer r
+            WHERE r.encore_la AND r.valeur_avant IS NOT NULL AND valeurs.parcours = r.parcours
+              AND valeurs.indicateur = r.indicateur AND valeurs.mois = r.mois
+        """)
+        con.execute("""
+            DELETE FROM valeurs USING a_restaurer r
+            WHERE r.encore_la AND r.valeur_avant IS NULL AND valeurs.parcours = r.parcours
+              AND valeurs.indicateur = r.indicateur AND valeurs.mois = r.mois
+        """)
+        con.execute(
+            "INSERT INTO imports (id, type, fichier, utilisateur, horodatage, statut, nb_lignes, "
+            "nb_nouvelles, nb_revisees, nb_inchangees, annule_import, message) "
+            "VALUES (?, ?, NULL, ?, ?, ?, ?, 0, ?, ?, ?, ?)",
+            [cancel_id, TYPE_ANNULATION, utilisateur, now, STATUT_IMPORTE, restored + removed,
+             restored + removed, kept, import_id,
+             f"Annulation de l'import n° {import_id} : {restored} valeurs restaurées, {removed} supprimées, "
+             f"{kept} conservées (révisées depuis par un autre import)"],
+        )
+        con.execute("UPDATE imports SET statut = ?, annule_par = ? WHERE id = ?",
+                    [STATUT_ANNULE, cancel_id, import_id])
+        con.execute("INSERT INTO journal VALUES (?, ?, 'annulation', ?, ?)",
+                    [now, utilisateur, str(import_id), f"annulé par l'import n° {cancel_id}"])
+        _bump_data_version(con)
+        con.execute("DROP TABLE a_restaurer")
+        if on_commit is not None:
+            on_commit(con, cancel_id)
+    return ResultatAnnulation(cancel_id, restored, removed, kept)
+
+
+def list_imports(db: Database) -> pd.DataFrame:
+    """The import journal, newest first."""
+    return db.query_df("""
+        SELECT id, type, fichier, utilisateur, horodatage, statut, nb_lignes, nb_nouvelles, nb_revisees,
+               nb_inchangees, annule_import, annule_par, sha256, taille, message
+        FROM imports ORDER BY id DESC
+    """)
+
+
+def value_history(db: Database, parcours: str, indicateur: str, mois) -> pd.DataFrame:
+    """Every change of one value, oldest first: who, when, from which file, old → new."""
+    return db.query_df("""
+        SELECT i.horodatage, i.utilisateur, i.type, i.fichier, m.import_id, m.valeur_avant,
+               m.valeur_apres, m.commentaire_apres
+        FROM mouvements m JOIN imports i ON i.id = m.import_id
+        WHERE m.parcours = ? AND m.indicateur = ? AND m.mois = CAST(? AS DATE)
+        ORDER BY m.import_id
+    """, [parcours, indicateur, str(mois)])
+
+
+def export_values(db: Database) -> pd.DataFrame:
+    """Every stored value in long format with its provenance, sorted; ``mois`` as YYYY-MM."""
+    return db.query_df("""
+        SELECT v.parcours, v.indicateur, strftime(v.mois, '%Y-%m') AS mois, v.valeur, v.commentaire,
+               v.import_id, i.type AS type_import, i.fichier, i.utilisateur,
+               strftime(i.horodatage, '%Y-%m-%d %H:%M:%S') AS importe_le
+        FROM valeurs v JOIN imports i ON i.id = v.import_id
+        ORDER BY v.parcours, v.indicateur, v.mois
+    """)
+
+
+def data_version(db: Database) -> int:
+    """A counter that grows with every write: pages key their caches on it to show new data at once."""
+    row = db.query_one("SELECT valeur FROM meta WHERE cle = 'version_donnees'")
+    return int(row[0]) if row else 0

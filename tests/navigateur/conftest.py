@@ -1,0 +1,99 @@
+"""A real app server on a free local port and Debian's headless chromium driven by Playwright."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+CHROMIUM = "/usr/bin/chromium"
+ARTEFACTS = ROOT / "artefacts" / "captures"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"]
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def chromium_path() -> str:
+    if not Path(CHROMIUM).exists():
+        if os.environ.get("CI"):
+            pytest.fail("chromium est absent de /usr/bin/chromium : .ci/run doit l'installer (apt-get install chromium).")
+        pytest.skip("chromium absent : installez-le avec « apt-get install chromium » pour les tests navigateur.")
+    return CHROMIUM
+
+
+@pytest.fixture(scope="session")
+def server(_demo_template, tmp_path_factory, chromium_path):
+    """The app served by ``streamlit run`` on a copy of the demo database; yields its base URL."""
+    folder = tmp_path_factory.mktemp("serveur")
+    db = folder / "demo.duckdb"
+    shutil.copy(_demo_template, db)
+    port = _free_port()
+    env = dict(os.environ, OBSERVATOIRE_DB=str(db), OBSERVATOIRE_UTILISATEUR="testeur.navigateur")
+    log = open(folder / "streamlit.log", "w")
+    process = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless=true",
+         "--server.address=127.0.0.1", f"--server.port={port}", "--browser.gatherUsageStats=false",
+         "--server.fileWatcherType=none"],
+        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+    )
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            if urllib.request.urlopen(f"{url}/_stcore/health", timeout=2).read() == b"ok":
+                break
+        except OSError:
+            pass
+        if time.monotonic() > deadline or process.poll() is not None:
+            process.kill()
+            pytest.fail("le serveur Streamlit n'a pas démarré : " + (folder / "streamlit.log").read_text())
+        time.sleep(0.3)
+    yield {"url": url, "db": db}
+    process.terminate()
+    process.wait(timeout=20)
+
+
+@pytest.fixture(scope="session")
+def browser(chromium_path):
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=chromium_path, args=CHROMIUM_ARGS)
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(viewport={"width": 1400, "height": 1000}, locale="fr-FR", accept_downloads=True)
+    p = context.new_page()
+    yield p
+    context.close()
+
+
+def wait_for_app(page) -> None:
+    """Wait until the script run is over and nothing is still loading."""
+    page.wait_for_selector('[data-testid="stApp"][data-test-script-state="notRunning"]', timeout=60_000)
+    page.wait_for_timeout(300)
+    page.wait_for_selector('[data-testid="stApp"][data-test-script-state="notRunning"]', timeout=60_000)
+
+
+def screenshot(page, name: str) -> Path:
+    ARTEFACTS.mkdir(parents=True, exist_ok=True)
+    path = ARTEFACTS / f"{name}.png"
+    page.screenshot(path=str(path), full_page=True)
+    return path

@@ -1,0 +1,48 @@
+"""The app's database and user, shared by every page of one process."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from indicateurs.db import Database, open_database, resolve_path
+from indicateurs.referentiel import Referentiel
+from indicateurs.referentiel_store import read_referentiel
+from indicateurs.roles import Utilisateur, local_user
+from indicateurs.setup import init_database
+from indicateurs.valeurs import data_version
+
+SYSTEM_USER = "démarrage de l'application"
+
+
+@st.cache_resource(show_spinner="Préparation de la base de démonstration…")
+def _database(path: str) -> Database:
+    # First start on a fresh machine: no database yet, so build the embedded demo one.
+    if not resolve_path(path).exists():
+        return init_database(path, utilisateur=SYSTEM_USER, with_demo=True).db
+    return open_database(path)
+
+
+def database() -> Database:
+    """The database of this app ($OBSERVATOIRE_DB or data/observatoire.duckdb), created with demo data if absent."""
+    return _database(str(resolve_path()))
+
+
+def version() -> int:
+    """The data version: cached reads are keyed on it, so an import (even from the CLI) shows at once."""
+    return data_version(database())
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def _referentiel(path: str, data_version: int) -> Referentiel:
+    return read_referentiel(Database(resolve_path(path)))
+
+
+def referentiel() -> Referentiel:
+    """The stored referential, cached until the data changes."""
+    db = database()
+    return _referentiel(str(db.path), version())
+
+
+def current_user() -> Utilisateur:
+    """Who is using the app. Single sign-on (st.login) will fill this; until then, the local user."""
+    return st.session_state.get("utilisateur") or local_user()

@@ -1,0 +1,79 @@
+"""What every page shows: the demo banner, the last import date, the sidebar filters, empty states."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import streamlit as st
+
+from indicateurs.format_fr import format_month
+from indicateurs.mois import month_code, month_range, parse_month_code
+from indicateurs.setup import has_demo_data
+from indicateurs.synthese import data_period, last_import_time
+from ui.contexte import database, referentiel
+
+ALL = ""
+
+
+def banner() -> None:
+    """The « données de démonstration » banner while demo data is live, and the date of the last import."""
+    db = database()
+    if has_demo_data(db):
+        st.warning("**Données de démonstration** : les valeurs affichées sont fictives et servent à "
+                   "découvrir l'outil. Elles seront remplacées par les fichiers des directions.", icon=":material/science:")
+    last = last_import_time(db)
+    if last is not None:
+        st.caption(f"Dernier import : le {last:%d/%m/%Y à %H:%M}.")
+
+
+def empty_state(message: str) -> None:
+    """A French explanation (never a traceback) when there is nothing to show yet."""
+    st.info(message, icon=":material/info:")
+
+
+@st.cache_data(show_spinner=False, max_entries=4)
+def _months(first: date | None, last: date | None) -> list[str]:
+    if first is None:
+        return []
+    return [month_code(m) for m in month_range(first, last)]
+
+
+def url_selectbox(label: str, options: list[str], *, key: str, format_func, default: str) -> str:
+    """A selectbox whose value lives in the URL as ``?key=value`` (a code, readable and shareable).
+
+    The URL seeds the widget on the first run; afterwards the widget writes its value back to the URL.
+    """
+    if key not in st.session_state or st.session_state[key] not in options:
+        from_url = st.query_params.get(key)
+        st.session_state[key] = from_url if from_url in options else default
+    value = st.selectbox(label, options, key=key, format_func=format_func)
+    if value == default:
+        st.query_params.pop(key, None)
+    else:
+        st.query_params[key] = value
+    return value
+
+
+def sidebar_filters() -> tuple[date | None, date | None, str | None]:
+    """Period and direction, in the sidebar and in the URL (copying the link shares the view)."""
+    first, last = data_period(database())
+    months = _months(first, last)
+    ref = referentiel()
+    with st.sidebar:
+        st.subheader("Filtres")
+        directions = [ALL] + [d.code for d in ref.directions]
+        labels = {d.code: f"{d.code} – {d.libelle}" for d in ref.directions}
+        direction = url_selectbox("Direction", directions, key="direction", default=ALL,
+                                  format_func=lambda c: labels.get(c, "Toutes les directions"))
+        if not months:
+            st.caption("Aucune période disponible : la base ne contient pas encore de valeurs.")
+            return None, None, direction or None
+        month_label = lambda m: format_month(parse_month_code(m))  # noqa: E731
+        debut = url_selectbox("Début de la période", months, key="debut", default=months[0],
+                              format_func=month_label)
+        fin = url_selectbox("Fin de la période", months, key="fin", default=months[-1], format_func=month_label)
+    start, end = parse_month_code(debut), parse_month_code(fin)
+    if start > end:
+        st.sidebar.warning("Le début de la période est après la fin : les deux ont été inversés.")
+        start, end = end, start
+    return start, end, direction or None
