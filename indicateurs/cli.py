@@ -71,7 +71,186 @@ def build_parser() -> FrenchParser:
                                              "mois, valeur) suivies de leur provenance.")
     export.add_argument("--format", choices=FORMATS, required=True, help="format du fichier")
     export.add_argument("--out", required=True, metavar="FICHIER", help="fichier à écrire")
+    impact = commands.add_parser("impact", help="afficher les verdicts avant/après",
+                                 description="Affiche, pour chaque parcours × indicateur, l'effet estimé depuis "
+                                             "le déploiement, son intervalle de confiance à 95 %, le verdict "
+                                             "(après correction de Benjamini-Hochberg) et la phrase qui le dit.")
+    impact.add_argument("--direction", metavar="CODE", help="seulement les parcours de cette direction")
+    impact.add_argument("--parcours", metavar="CODE", help="seulement ce parcours")
+    impact.add_argument("--format", choices=("csv", "json"), default="csv", help="format de sortie (csv par défaut)")
+    imp = commands.add_parser("import", help="vérifier puis importer des fichiers mensuels (CSV ou XLSX)",
+                              description="Vérifie chaque fichier (format, codes, mois, bornes, doublons) puis "
+                                          "l'importe en une seule transaction. Un fichier avec une erreur "
+                                          "n'importe rien ; les autres fichiers sont traités chacun pour soi.")
+    imp.add_argument("fichiers", nargs="+", metavar="FICHIER", help="fichier(s) CSV ou XLSX")
+    imp.add_argument("--dry-run", action="store_true",
+                     help="vérifier et afficher l'aperçu (nouvelles, révisées, inchangées) sans rien écrire")
+    imp.add_argument("--json", action="store_true",
+                     help="afficher les erreurs en JSON : liste de {fichier, ligne, colonne, valeur, message}")
+    imp.add_argument("--dernier-mois", type=_month_arg, metavar="AAAA-MM",
+                     help="dernier mois complet accepté (par défaut : le mois dernier)")
+
+    commands.add_parser("imports", help="afficher le journal des imports",
+                        description="Affiche le journal des imports, du plus récent au plus ancien.")
+
+    annuler = commands.add_parser("annuler", help="annuler un import",
+                                  description="Remet chaque valeur écrite par l'import à ce qu'elle était "
+                                              "avant ; l'annulation est elle-même journalisée.")
+    annuler.add_argument("import_id", type=int, metavar="IMPORT_ID", help="numéro de l'import (voir « imports »)")
+
+    modele = commands.add_parser("modele", help="écrire le modèle pré-rempli d'une direction pour un mois",
+                                 description="Écrit le fichier attendu d'une direction pour un mois : une ligne "
+                                             "par parcours × indicateur dû, avec les bornes, valeur à remplir.")
+    modele.add_argument("--direction", required=True, metavar="CODE", help="code de la direction (par exemple DPE)")
+    modele.add_argument("--mois", required=True, type=_month_arg, metavar="AAAA-MM", help="mois des valeurs")
+    modele.add_argument("--format", choices=("csv", "xlsx"), default="xlsx", help="format du fichier (xlsx par défaut)")
+    modele.add_argument("--out", required=True, metavar="FICHIER", help="fichier à écrire")
+
+    comp = commands.add_parser("completude", help="valeurs attendues et manquantes par direction et mois",
+                               description="Pour chaque direction et chaque mois : valeurs attendues, reçues, "
+                                           "manquantes ; avec --out, la liste détaillée des manquantes en CSV.")
+    comp.add_argument("--direction", metavar="CODE", help="seulement cette direction")
+    comp.add_argument("--out", metavar="FICHIER", help="écrire la liste des valeurs manquantes (CSV pour Excel)")
     return parser
+
+
+def _operator(args):
+    from indicateurs.roles import ADMINISTRATEUR, Utilisateur
+
+    return Utilisateur(_user(args), ADMINISTRATEUR)
+
+
+def cmd_import(args) -> int:
+    from pathlib import Path
+
+    from indicateurs.db import open_database
+    from indicateurs.imports.pipeline import check_file
+    from indicateurs.imports.rapport import problemes_json, rapport_texte
+    from indicateurs.operations import import_file
+
+    missing = [f for f in args.fichiers if not Path(f).is_file()]
+    if missing:
+        print(f"Fichier introuvable : {', '.join(missing)}. Vérifiez le chemin.", file=sys.stderr)
+        return EXIT_USAGE
+    db = open_database(args.db)
+    rejected, problems = False, []
+    for name in args.fichiers:
+        path = Path(name)
+        verification = check_file(db, path.name, path.read_bytes(), last_month=args.dernier_mois)
+        problems += problemes_json(verification.erreurs)
+        report = sys.stderr if args.json else sys.stdout
+        print(rapport_texte(verification), file=report)
+        if not verification.ok:
+            rejected = True
+            if not args.dry_run:
+                import_file(db, verification, _operator(args))  # journals the rejected attempt
+            continue
+        if args.dry_run:
+            c = verification.comparaison
+            if c is not None and len(c.revisions):
+                print("Révisions (ancienne → nouvelle valeur) :", file=report)
+                for r in c.revisions.head(50).itertuples(index=False):
+                    print(f"  - {r.parcours} × {r.indicateur} × {r.mois:%Y-%m} : {r.valeur_avant} → {r.valeur}",
+                          file=report)
+            print("Aperçu seulement (--dry-run) : rien n'a été écrit.", file=report)
+            continue
+        result = import_file(db, verification, _operator(args))
+        print(result.message, file=report)
+    if args.json:
+        json.dump(problems, sys.stdout, ensure_ascii=False, indent=2)
+        print()
+    return EXIT_INVALID if rejected else EXIT_OK
+
+
+def cmd_imports(args) -> int:
+    from indicateurs.db import open_database
+    from indicateurs.valeurs import list_imports
+
+    journal = list_imports(open_database(args.db))
+    if journal.empty:
+        print("Aucun import pour l'instant.")
+        return EXIT_OK
+    columns = ["id", "type", "fichier", "utilisateur", "horodatage", "statut", "nb_nouvelles", "nb_revisees",
+               "nb_inchangees", "annule_import", "annule_par"]
+    shown = journal[columns].copy()
+    shown["horodatage"] = shown["horodatage"].dt.strftime("%Y-%m-%d %H:%M:%S")
+    sys.stdout.write(neutralise_frame(shown).to_csv(index=False))
+    return EXIT_OK
+
+
+def cmd_annuler(args) -> int:
+    from indicateurs.db import open_database
+    from indicateurs.operations import cancel
+    from indicateurs.valeurs import AnnulationImpossible
+
+    try:
+        result = cancel(open_database(args.db), args.import_id, _operator(args))
+    except AnnulationImpossible as error:
+        print(str(error), file=sys.stderr)
+        return EXIT_INVALID
+    print(f"Import n° {args.import_id} annulé (annulation n° {result.annulation_id}) : "
+          f"{result.restaurees} valeur(s) restaurée(s), {result.supprimees} supprimée(s), "
+          f"{result.conservees} conservée(s) car révisée(s) depuis par un autre import.")
+    return EXIT_OK
+
+
+def cmd_modele(args) -> int:
+    from pathlib import Path
+
+    from indicateurs.imports.modele import modele_csv, modele_xlsx
+
+    ref = _referentiel(args)
+    if args.direction not in {d.code for d in ref.directions}:
+        print(f"Direction inconnue : « {args.direction} ». Codes possibles : "
+              f"{', '.join(d.code for d in ref.directions)}.", file=sys.stderr)
+        return EXIT_USAGE
+    content = (modele_csv if args.format == "csv" else modele_xlsx)(ref, args.direction, args.mois)
+    Path(args.out).write_bytes(content)
+    print(f"Modèle écrit dans {args.out}")
+    return EXIT_OK
+
+
+def cmd_completude(args) -> int:
+    from pathlib import Path
+
+    from indicateurs.db import open_database
+    from indicateurs.imports.completude import completude, manquantes_csv
+
+    result = completude(open_database(args.db), direction=args.direction)
+    resume = result.resume.copy()
+    resume["mois"] = [f"{m:%Y-%m}" for m in resume["mois"]]
+    sys.stdout.write(resume.to_csv(index=False))
+    if args.out:
+        Path(args.out).write_bytes(manquantes_csv(result))
+        print(f"{len(result.manquantes)} valeur(s) manquante(s) listée(s) dans {args.out}", file=sys.stderr)
+    return EXIT_OK
+
+
+def cmd_impact(args) -> int:
+    from indicateurs.db import open_database
+    from indicateurs.lecture import verdicts
+    from indicateurs.referentiel_store import read_referentiel
+    from indicateurs.resultats import refresh_results, results_are_stale
+
+    db = open_database(args.db)
+    ref = read_referentiel(db)
+    for option, known in (("direction", {d.code for d in ref.directions}), ("parcours", {p.code for p in ref.parcours})):
+        value = getattr(args, option)
+        if value and value not in known:
+            print(f"{option} inconnu(e) : « {value} ». Codes possibles : {', '.join(sorted(known))}.", file=sys.stderr)
+            return EXIT_USAGE
+    if results_are_stale(db):
+        refresh_results(db)
+    table = verdicts(db, direction=args.direction, parcours=args.parcours)
+    table = table[["parcours", "indicateur", "methode", "estimate", "low", "high", "verdict", "phrase"]].rename(
+        columns={"methode": "méthode"})
+    if args.format == "json":
+        records = table.astype(object).where(table.notna(), None).to_dict(orient="records")
+        json.dump(records, sys.stdout, ensure_ascii=False, indent=2)
+        print()
+    else:
+        sys.stdout.write(neutralise_frame(table).to_csv(index=False))
+    return EXIT_OK
 
 
 def cmd_init(args) -> int:
@@ -123,7 +302,11 @@ def cmd_export(args) -> int:
     return EXIT_OK
 
 
-COMMANDS = {"init": cmd_init, "referentiel": cmd_referentiel, "export": cmd_export}
+COMMANDS = {
+    "init": cmd_init, "referentiel": cmd_referentiel, "export": cmd_export, "import": cmd_import,
+    "imports": cmd_imports, "annuler": cmd_annuler, "modele": cmd_modele, "completude": cmd_completude,
+    "impact": cmd_impact,
+}
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -137,6 +137,29 @@ MIGRATIONS: list[tuple[int, str, str]] = [
             objet VARCHAR, details VARCHAR);
         CREATE TABLE meta (cle VARCHAR PRIMARY KEY, valeur VARCHAR);
     """),
+    (2, "résultats d'impact : verdicts, séries modélisées, différences de différences, agrégats, scores", """
+        CREATE TABLE resultats (
+            parcours VARCHAR NOT NULL, indicateur VARCHAR NOT NULL, empreinte VARCHAR NOT NULL,
+            methode VARCHAR, deploiement DATE, fin DATE, mois_avant INTEGER, mois_apres INTEGER,
+            n_obs INTEGER, n_avant INTEGER, n_apres INTEGER, moyenne_avant DOUBLE, moyenne_apres DOUBLE,
+            difference DOUBLE, difference_pct DOUBLE, welch_bas DOUBLE, welch_haut DOUBLE,
+            niveau DOUBLE, niveau_bas DOUBLE, niveau_haut DOUBLE, niveau_p DOUBLE,
+            pente DOUBLE, pente_bas DOUBLE, pente_haut DOUBLE, pente_p DOUBLE,
+            effet DOUBLE, effet_bas DOUBLE, effet_haut DOUBLE, effet_unite VARCHAR, p_valeur DOUBLE,
+            insuffisant BOOLEAN, phrase_modele VARCHAR, p_ajustee DOUBLE, significatif BOOLEAN, verdict VARCHAR,
+            verdict_brut VARCHAR, declasse_fdr BOOLEAN, provisoire BOOLEAN, phrase VARCHAR,
+            verdict_precedent VARCHAR, calcule_le TIMESTAMP);
+        CREATE TABLE series_modele (
+            parcours VARCHAR NOT NULL, indicateur VARCHAR NOT NULL, mois DATE NOT NULL, valeur DOUBLE,
+            ajuste DOUBLE, contrefactuel DOUBLE, contrefactuel_bas DOUBLE, contrefactuel_haut DOUBLE);
+        CREATE TABLE resultats_did (
+            indicateur VARCHAR NOT NULL, type VARCHAR NOT NULL, cle VARCHAR, estimation DOUBLE,
+            erreur_type DOUBLE, bas DOUBLE, haut DOUBLE, p_valeur DOUBLE, n INTEGER);
+        CREATE TABLE agregats (
+            niveau VARCHAR NOT NULL, groupe VARCHAR NOT NULL, indicateur VARCHAR NOT NULL, effet DOUBLE,
+            effet_bas DOUBLE, effet_haut DOUBLE, effet_unite VARCHAR, n_parcours INTEGER, verdict VARCHAR);
+        CREATE TABLE scores (niveau VARCHAR NOT NULL, code VARCHAR NOT NULL, score DOUBLE, n INTEGER);
+    """),
 ]
 
 

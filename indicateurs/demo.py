@@ -129,7 +129,7 @@ def _series(rng, p: Parcours, ind: Indicateur, months: list[date], volume: np.nd
     # Each parcours × indicateur gets part of its parcours's effect, sometimes none at all.
     strength = profil * rng.uniform(0.6, 1.4) * (rng.random() > 0.2)
     if p.code in AGENTS_DEGRADES and ind.code in AGENT_INDICATORS:
-        strength = -1.5
+        strength = -2.5
     if ind.code == "VOLUME_DEMANDES":
         return volume
     if ind.code == "INCIVILITES":

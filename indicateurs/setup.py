@@ -11,6 +11,7 @@ from indicateurs.db import Database, open_database
 from indicateurs.mois import last_complete_month
 from indicateurs.referentiel import DEFAULT_DIR, load_referentiel
 from indicateurs.referentiel_store import read_referentiel, save_referentiel
+from indicateurs.resultats import refresh_results, results_are_stale
 from indicateurs.valeurs import STATUT_IMPORTE, TYPE_DEMO, write_values
 
 
@@ -53,4 +54,6 @@ def init_database(
         result = write_values(db, values, utilisateur=utilisateur, type=TYPE_DEMO,
                               fichier="données de démonstration", on_commit=on_commit)
         written = result.nouvelles + result.revisees
+    if loaded or written or results_are_stale(db):
+        refresh_results(db)
     return ResultatInit(db, loaded, written)

@@ -1,0 +1,19 @@
+"""Impact engine: did an indicator change since its parcours was deployed, by how much, how surely.
+
+Pure functions on pandas objects (no database, no Streamlit):
+- ``avant_apres``: descriptive before/after and year-over-year comparisons;
+- ``its``: segmented regression (interrupted time series), gaussian Newey–West or quasi-Poisson;
+- ``did``: staggered difference-in-differences (Callaway & Sant'Anna 2021);
+- ``verdicts``: French verdicts, Benjamini–Hochberg across series, sentences;
+- ``serie``: one parcours × indicateur series, end to end;
+- ``format_fr``: French numbers and months.
+"""
+
+from indicateurs.impact.avant_apres import before_after, year_over_year
+from indicateurs.impact.did import staggered_did
+from indicateurs.impact.its import segmented_regression
+from indicateurs.impact.serie import analyse_series
+from indicateurs.impact.verdicts import apply_fdr, judge
+
+__all__ = ["analyse_series", "apply_fdr", "before_after", "judge", "segmented_regression", "staggered_did",
+           "year_over_year"]

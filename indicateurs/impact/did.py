@@ -1,0 +1,283 @@
+"""Staggered difference-in-differences of Callaway & Sant'Anna (2021), without covariates.
+
+Why: parcours are deployed in different months; a two-way fixed-effects regression then compares
+late-deployed units with already-deployed ones and is biased when effects differ by cohort or grow
+with time. This estimator only ever compares a cohort with units not (yet) treated.
+
+What it computes, following R's ``did`` (``att_gt`` then ``aggte``, unconditional, panel data):
+
+- ATT(g,t) for every cohort g (first treated period) and every period t but the first, as a 2×2
+  difference of mean changes between cohort g and the control group. Base period "varying" (R's
+  default): for t ≥ g the base is the last period before g; for t < g (placebo) the base is the period
+  just before t. Controls: "nevertreated" = units never treated; "notyettreated" (R's
+  control_group="notyettreated") = never treated plus units first treated after t, cohort g excluded.
+- Influence functions: for a 2×2 DID of means, ψ_i = n·(ΔY_i − m₁)/n₁ for the cohort,
+  −n·(ΔY_i − m₀)/n₀ for the controls, 0 otherwise; se = √(Σψ²)/n (R's ``getSE`` without bootstrap).
+  With an intercept only, the doubly-robust estimator R uses by default reduces exactly to this.
+- Aggregations as ``aggte``: "simple" (post cells weighted by cohort share), "group" (mean of each
+  cohort's post cells, then cohort-share weights), "dynamic" (event time e = t − g, cohort-share
+  weights; e < 0 are placebos; the overall figure is the plain mean over e ≥ 0), each with the
+  influence-function term for estimated weights. For the overall "group" figure the weight term uses
+  the cohort list, as fixed in did PR #223 (2025).
+- Intervals: pointwise normal 95% (est ± 1.959964·se); no bootstrap, no uniform band. A standard error
+  below √eps·10 (rounding noise, e.g. an exactly deterministic cell) is reported as missing, as R does.
+- Checked against R did 2.5.1 to 1e-12: att_gt with both control groups, aggte simple/group/dynamic
+  with never-treated controls (tests/impact/test_did.py).
+
+Data rules (as R's pre-processing): rows without outcome are ignored; cohort 0 or missing = never
+treated; cohorts after the last period count as never treated; units treated in or before the first
+period are dropped. Without any never-treated unit: "nevertreated" is an error; "notyettreated" keeps
+only periods before the last cohort and uses that cohort as the control group. Missing cells: a unit
+enters a 2×2 comparison only if both its periods are observed; n stays the number of units, so the
+influence function is scaled as in R for the units used.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+
+from indicateurs.impact.estimate import Estimate
+from indicateurs.impact.months import to_month
+
+CONTROLS = ("notyettreated", "nevertreated")
+Z95 = float(stats.norm.ppf(0.975))
+ZERO_SE = math.sqrt(np.finfo(float).eps) * 10
+
+
+@dataclass(frozen=True)
+class StaggeredDID:
+    """Result of ``staggered_did``.
+
+    att: overall ATT (aggte type "simple"), an Estimate with se. group_time: one row per (g, t) with
+    columns group, time, base_time, e, post, estimate, se, low, high, p_value, n_treated, n_control,
+    n. by_cohort: group, estimate, se, low, high, p_value, n (units in the cohort), n_periods.
+    event_study: e, estimate, se, low, high, p_value, n (treated unit-cells), n_cohorts. overall:
+    the three summary figures (rows "simple", "group", "dynamic"). ``n_units`` counts the units kept;
+    ``notes`` says what was dropped or recoded.
+    """
+
+    att: Estimate
+    group_time: pd.DataFrame
+    by_cohort: pd.DataFrame
+    event_study: pd.DataFrame
+    overall: pd.DataFrame
+    control: str
+    n_units: int
+    notes: tuple[str, ...] = field(default=())
+
+
+class _Clock:
+    """Maps the time and cohort columns to numbers and back.
+
+    Numeric time columns are used as they are; anything else (monthly Periods, dates, Timestamps,
+    "YYYY-MM" strings) is read as months and mapped to Period ordinals, then given back as Periods.
+    In a cohort column, missing values and 0 mean never treated.
+    """
+
+    def __init__(self, series: pd.Series):
+        dtype = series.dtype
+        self.numeric = pd.api.types.is_numeric_dtype(dtype) and not pd.api.types.is_bool_dtype(dtype)
+        self.integers = pd.api.types.is_integer_dtype(series.dtype)
+
+    def encode(self, series: pd.Series) -> np.ndarray:
+        if self.numeric:
+            return pd.to_numeric(series, errors="raise").to_numpy(dtype=float)
+        return np.array([math.nan if (pd.isna(v) or (isinstance(v, (int, float)) and v == 0))
+                         else float(to_month(v).ordinal) for v in series], dtype=float)
+
+    def decode(self, values):
+        if not self.numeric:
+            return [pd.Period(ordinal=int(v), freq="M") for v in values]
+        if self.integers:
+            return [int(v) for v in values]
+        return list(values)
+
+
+def _inference(estimate: float, influence: np.ndarray | None, n: int) -> tuple[float, float, float, float]:
+    if influence is None or not math.isfinite(estimate):
+        return math.nan, math.nan, math.nan, math.nan
+    se = float(math.sqrt(np.sum(influence**2)) / n)
+    if se <= ZERO_SE:  # R's did: a standard error at rounding-noise level is reported as missing
+        return math.nan, math.nan, math.nan, math.nan
+    p = float(2 * stats.norm.sf(abs(estimate / se)))
+    return se, estimate - Z95 * se, estimate + Z95 * se, p
+
+
+def _weights_influence(cells: list[int], pg: np.ndarray, G: np.ndarray, cell_group: np.ndarray) -> np.ndarray:
+    """R's ``wif``: influence of estimating the cohort-share weights, n × len(cells)."""
+    share = pg[cells]
+    total = share.sum()
+    indicators = np.column_stack([(G == cell_group[c]).astype(float) - pg[c] for c in cells])
+    return indicators / total - np.outer(indicators.sum(axis=1), share / total**2)
+
+
+def _aggregate(att: np.ndarray, inf: np.ndarray, cells: list[int], weights: np.ndarray,
+               wif: np.ndarray | None) -> tuple[float, np.ndarray]:
+    estimate = float(np.dot(weights, att[cells]))
+    influence = inf[:, cells] @ weights
+    if wif is not None:
+        influence = influence + wif @ att[cells]
+    return estimate, influence
+
+
+def _prepare(df, y, unit, time, cohort, control):
+    if control not in CONTROLS:
+        raise ValueError(f"control must be one of {CONTROLS}, got {control!r}.")
+    clock = _Clock(df[time])
+    data = pd.DataFrame({"unit": df[unit].to_numpy(), "time": clock.encode(df[time]),
+                         "y": pd.to_numeric(df[y]).to_numpy(dtype=float),
+                         "cohort": clock.encode(df[cohort])})
+    if data["time"].isna().any():
+        raise ValueError(f"Column {time!r} has missing values.")
+    data = data[data["y"].notna()]
+    if data.duplicated(["unit", "time"]).any():
+        raise ValueError("A unit appears twice in the same period.")
+    data["cohort"] = data["cohort"].fillna(0)
+    if (data.groupby("unit")["cohort"].nunique() > 1).any():
+        raise ValueError(f"Column {cohort!r} must be constant within each unit.")
+    Y = data.pivot(index="unit", columns="time", values="y")
+    G = data.groupby("unit")["cohort"].first().reindex(Y.index).to_numpy(dtype=float)
+    tlist = Y.columns.to_numpy(dtype=float)
+    notes = []
+    never = G == 0
+    G = np.where(never | (G > tlist[-1]), np.inf, G)
+    early = np.isfinite(G) & (G <= tlist[0])
+    if early.any():
+        notes.append(f"{int(early.sum())} unité(s) déjà traitée(s) à la première période, écartée(s).")
+        Y, G = Y.loc[~early], G[~early]
+    if not np.isinf(G).any():
+        if control == "nevertreated":
+            raise ValueError("No never-treated unit: use control='notyettreated'.")
+        last = G.max()
+        keep_t = tlist < last
+        Y, tlist = Y.loc[:, keep_t], tlist[keep_t]
+        G = np.where(G == last, np.inf, G)
+        notes.append("Aucune unité jamais traitée : la dernière cohorte sert de témoin, "
+                     "périodes à partir de son déploiement écartées.")
+    return Y.to_numpy(dtype=float), G, tlist, clock, notes
+
+
+def staggered_did(df, y, unit, time, cohort, *, control="notyettreated"):
+    """Callaway & Sant'Anna group-time ATTs and their simple, by-cohort and event-study aggregations.
+
+    Why: the deployment is staggered across parcours; this gives the average effect of deployment
+    (and how it evolves with time since deployment) without the bias of two-way fixed effects.
+    ``df`` is a long panel (one row per unit × period); ``cohort`` is the first treated period on the
+    same scale as ``time`` (numbers, or monthly Periods / month-start Timestamps), 0 or missing for
+    never treated. See the module docstring for the exact rules.
+    """
+    Yw, G, tlist, clock, notes = _prepare(df, y, unit, time, cohort, control)
+    n = Yw.shape[0]
+    glist = np.unique(G[np.isfinite(G)])
+    if len(glist) == 0:
+        raise ValueError("No treated cohort inside the observed periods.")
+    rows, influences = [], []
+    for g in glist:
+        treated = G == g
+        pre_idx = np.flatnonzero(tlist < g)
+        for ti in range(1, len(tlist)):
+            current = tlist[ti]
+            post = g <= current
+            base = pre_idx[-1] if post else ti - 1
+            if control == "nevertreated":
+                controls = np.isinf(G)
+            else:
+                controls = np.isinf(G) | ((G > current) & (G != g))
+            dy = Yw[:, ti] - Yw[:, base]
+            ok = np.isfinite(dy)
+            d1, d0 = treated & ok, controls & ok
+            n1, n0 = int(d1.sum()), int(d0.sum())
+            influence = np.zeros(n)
+            if n1 and n0:
+                m1, m0 = dy[d1].mean(), dy[d0].mean()
+                estimate = float(m1 - m0)
+                influence[d1] = n * (dy[d1] - m1) / n1
+                influence[d0] = -n * (dy[d0] - m0) / n0
+            else:
+                estimate = math.nan
+            rows.append({"group": g, "time": current, "base_time": tlist[base], "e": current - g,
+                         "post": bool(post), "estimate": estimate, "n_treated": n1, "n_control": n0,
+                         "n": n1 + n0})
+            influences.append(influence)
+    gt = pd.DataFrame(rows)
+    inf = np.column_stack(influences)
+    att = gt["estimate"].to_numpy()
+    cell_stats = [_inference(att[i], inf[:, i] if math.isfinite(att[i]) else None, n) for i in range(len(gt))]
+    gt[["se", "low", "high", "p_value"]] = np.array(cell_stats, dtype=float).reshape(len(gt), 4)
+    gt = gt[["group", "time", "base_time", "e", "post", "estimate", "se", "low", "high", "p_value",
+             "n_treated", "n_control", "n"]]
+
+    share_by_group = {g: float(np.mean(G == g)) for g in glist}
+    cell_group = gt["group"].to_numpy()
+    pg = np.array([share_by_group[g] for g in cell_group])
+    finite = np.isfinite(att)
+    post_cells = np.flatnonzero(gt["post"].to_numpy() & finite)
+    if len(post_cells) == 0:
+        raise ValueError("No estimable post-deployment cell.")
+
+    # simple
+    w = pg[post_cells] / pg[post_cells].sum()
+    simple, simple_if = _aggregate(att, inf, list(post_cells), w,
+                                   _weights_influence(list(post_cells), pg, G, cell_group))
+
+    # by cohort
+    cohort_rows, cohort_att, cohort_if = [], [], []
+    for g in glist:
+        cells = [c for c in post_cells if cell_group[c] == g]
+        if not cells:
+            continue
+        est, infl = _aggregate(att, inf, cells, np.full(len(cells), 1.0 / len(cells)), None)
+        se, low, high, p = _inference(est, infl, n)
+        cohort_rows.append({"group": g, "estimate": est, "se": se, "low": low, "high": high, "p_value": p,
+                            "n": int(np.sum(G == g)), "n_periods": len(cells)})
+        cohort_att.append(est)
+        cohort_if.append(infl)
+    by_cohort = pd.DataFrame(cohort_rows)
+    cohort_att = np.array(cohort_att)
+    cohort_if = np.column_stack(cohort_if)
+    pgg = by_cohort["group"].map(share_by_group).to_numpy()
+    cohort_groups = by_cohort["group"].to_numpy()
+    group_overall = float(np.dot(pgg, cohort_att) / pgg.sum())
+    group_if = (cohort_if @ (pgg / pgg.sum())
+                + _weights_influence(list(range(len(pgg))), pgg, G, cohort_groups) @ cohort_att)
+
+    # event study
+    e_all = gt["e"].to_numpy()
+    es_rows, es_att, es_if = [], [], []
+    for e in np.unique(e_all[finite]):
+        cells = list(np.flatnonzero((e_all == e) & finite))
+        weights = pg[cells] / pg[cells].sum()
+        est, infl = _aggregate(att, inf, cells, weights, _weights_influence(cells, pg, G, cell_group))
+        se, low, high, p = _inference(est, infl, n)
+        es_rows.append({"e": e, "estimate": est, "se": se, "low": low, "high": high, "p_value": p,
+                        "n": int(gt.loc[cells, "n_treated"].sum()), "n_cohorts": len(cells)})
+        es_att.append(est)
+        es_if.append(infl)
+    event_study = pd.DataFrame(es_rows)
+    positive = event_study["e"].to_numpy() >= 0
+    es_if = np.column_stack(es_if)
+    dynamic = float(np.mean(np.array(es_att)[positive]))
+    dynamic_if = es_if[:, positive].mean(axis=1)
+
+    overall_rows = []
+    for name, est, infl in (("simple", simple, simple_if), ("group", group_overall, group_if),
+                            ("dynamic", dynamic, dynamic_if)):
+        se, low, high, p = _inference(est, infl, n)
+        overall_rows.append({"type": name, "estimate": est, "se": se, "low": low, "high": high, "p_value": p})
+    overall = pd.DataFrame(overall_rows).set_index("type")
+    first = overall.loc["simple"]
+    att_simple = Estimate(float(first["estimate"]), float(first["low"]), float(first["high"]),
+                          float(first["p_value"]), float(first["se"]))
+
+    for frame, columns in ((gt, ("group", "time", "base_time")), (by_cohort, ("group",))):
+        for column in columns:
+            frame[column] = clock.decode(frame[column])
+    for frame in (gt, event_study):
+        if np.all(np.mod(frame["e"], 1) == 0):
+            frame["e"] = frame["e"].astype(int)
+    return StaggeredDID(att_simple, gt, by_cohort, event_study, overall, control, n, tuple(notes))

@@ -1,0 +1,264 @@
+"""Derived results, computed when the data changes and stored, so that a page view refits nothing.
+
+``refresh_results`` is called after every import and cancellation (CLI and app alike). It refits only
+the parcours × indicateur series whose input changed (a fingerprint of the values, the deployment month
+and, for counts, the volume used as exposure), then recomputes what depends on all series together and is
+cheap: the Benjamini–Hochberg correction, the staggered difference-in-differences per indicator (only for
+indicators whose series changed), the aggregates per direction and engagement, and the scores.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import time
+from dataclasses import dataclass
+from datetime import datetime
+
+import numpy as np
+import pandas as pd
+
+from indicateurs.agregation import combine_effects
+from indicateurs.db import Database
+from indicateurs.impact.did import staggered_did
+from indicateurs.impact.serie import analyse_series
+from indicateurs.impact.verdicts import apply_fdr, judge
+from indicateurs.mois import is_quarter_month, parse_month_code
+from indicateurs.referentiel import Referentiel
+from indicateurs.referentiel_store import read_referentiel
+from indicateurs.score import scores
+from indicateurs.valeurs import data_version
+
+# Stored names of the engine's record fields.
+RECORD_COLUMNS = {
+    "method": "methode", "months_before": "mois_avant", "months_after": "mois_apres", "n_obs": "n_obs",
+    "n_before": "n_avant", "n_after": "n_apres", "mean_before": "moyenne_avant", "mean_after": "moyenne_apres",
+    "diff": "difference", "diff_pct": "difference_pct", "welch_low": "welch_bas", "welch_high": "welch_haut",
+    "level_estimate": "niveau", "level_low": "niveau_bas", "level_high": "niveau_haut", "level_p": "niveau_p",
+    "slope_estimate": "pente", "slope_low": "pente_bas", "slope_high": "pente_haut", "slope_p": "pente_p",
+    "effect": "effet", "effect_low": "effet_bas", "effect_high": "effet_haut", "effect_unit": "effet_unite",
+    "p_value": "p_valeur", "insufficient": "insuffisant", "phrase": "phrase_modele",
+}
+FINAL_COLUMNS = {"p_adjusted": "p_ajustee", "significant": "significatif", "verdict": "verdict",
+                 "verdict_unadjusted": "verdict_brut", "downgraded_by_fdr": "declasse_fdr",
+                 "provisoire": "provisoire", "phrase": "phrase"}
+CHART_COLUMNS = {"fitted": "ajuste", "counterfactual": "contrefactuel", "cf_low": "contrefactuel_bas",
+                 "cf_high": "contrefactuel_haut"}
+VOLUME = "VOLUME_DEMANDES"
+
+
+@dataclass(frozen=True)
+class RapportCalcul:
+    series_recalculees: int
+    series_total: int
+    indicateurs_did: int
+    secondes: float
+
+
+def _fingerprint(*parts) -> str:
+    digest = hashlib.sha1()
+    for part in parts:
+        digest.update(repr(part).encode())
+        digest.update(b"|")
+    return digest.hexdigest()
+
+
+def _series_inputs(values: pd.DataFrame, ref: Referentiel) -> dict[tuple[str, str], tuple[pd.DataFrame, str]]:
+    """Each deployed parcours × indicateur series (with exposure for counts), and its fingerprint."""
+    volume = values[values["indicateur"] == VOLUME].set_index(["parcours", "mois"])["valeur"]
+    out = {}
+    by_key = dict(tuple(values.groupby(["parcours", "indicateur"], sort=False)))
+    last = values["mois"].max() if len(values) else None
+    for p in ref.parcours:
+        # Not deployed (or not yet, as far as the data goes): nothing to judge.
+        if not p.date_deploiement or last is None or parse_month_code(p.date_deploiement) > last:
+            continue
+        for ind in ref.indicateurs:
+            series = by_key.get((p.code, ind.code))
+            if series is None or series.empty:
+                continue
+            series = series[["mois", "valeur"]].sort_values("mois").reset_index(drop=True)
+            if ind.is_count and ind.code != VOLUME:
+                exposure = volume.reindex(pd.MultiIndex.from_arrays(
+                    [[p.code] * len(series), series["mois"]])).to_numpy()
+                series = series.assign(exposure=exposure).dropna()
+                series = series[series["exposure"] > 0]
+            key_parts = (p.date_deploiement, ind.sens, ind.unite, ind.libelle, ind.is_count,
+                         series.to_numpy().tolist())
+            out[(p.code, ind.code)] = (series, _fingerprint(*key_parts))
+    return out
+
+
+def _analyse(series: pd.DataFrame, deployment: str, ind) -> tuple[dict, pd.DataFrame]:
+    analysis = analyse_series(series, deployment_month=deployment, sens=ind.sens, unite=ind.unite,
+                              family="poisson" if ind.is_count else "gaussian", libelle=ind.libelle)
+    return analysis.record, analysis.chart
+
+
+def _to_date(period):
+    return None if period is None or (isinstance(period, float) and np.isnan(period)) else period.to_timestamp().date()
+
+
+def _record_row(parcours: str, indicateur: str, fingerprint: str, record: dict) -> dict:
+    row = {"parcours": parcours, "indicateur": indicateur, "empreinte": fingerprint,
+           "deploiement": _to_date(record["deployment_month"]), "fin": _to_date(record["end_month"])}
+    row.update({stored: record[name] for name, stored in RECORD_COLUMNS.items()})
+    return row
+
+
+def _final_verdicts(rows: pd.DataFrame, ref: Referentiel) -> pd.DataFrame:
+    """Benjamini–Hochberg across every series judged together, then the final verdict and sentence."""
+    engine = pd.DataFrame({
+        "libelle": rows["indicateur"].map({i.code: i.libelle for i in ref.indicateurs}),
+        "sens": rows["indicateur"].map({i.code: i.sens for i in ref.indicateurs}),
+        "effect": rows["effet"], "effect_low": rows["effet_bas"], "effect_high": rows["effet_haut"],
+        "effect_unit": rows["effet_unite"], "p_value": rows["p_valeur"],
+        "deployment_month": [pd.Period(d, freq="M") for d in rows["deploiement"]],
+        "months_before": rows["mois_avant"], "months_after": rows["mois_apres"],
+        "insufficient": rows["insuffisant"].astype("boolean"), "n_obs": rows["n_obs"],
+        "model_phrase": rows["phrase_modele"],
+    })
+    judged = apply_fdr(engine)
+    out = rows.reset_index(drop=True).copy()
+    for name, stored in FINAL_COLUMNS.items():
+        out[stored] = judged[name].to_numpy()
+    return out
+
+
+def _did_rows(values: pd.DataFrame, ref: Referentiel, indicateur: str) -> pd.DataFrame:
+    """Staggered DID of one indicator across parcours; the tidy rows stored for the pages."""
+    ind = ref.indicateur(indicateur)
+    data = values[values["indicateur"] == indicateur][["parcours", "mois", "valeur"]].copy()
+    if ind.periodicite == "trimestrielle":
+        data = data[data["mois"].map(is_quarter_month)]
+    if data.empty:
+        return pd.DataFrame()
+    last = data["mois"].max()
+    periods = sorted(data["mois"].unique())
+
+    def cohort(code: str):
+        p = ref.un_parcours(code)
+        deployment = parse_month_code(p.date_deploiement) if p.date_deploiement else None
+        if deployment is None or deployment > last:
+            return np.nan
+        # first observed period at or after the deployment (quarterly series: the quarter's last month)
+        return next((m for m in periods if m >= deployment), np.nan)
+
+    data["cohorte"] = data["parcours"].map(cohort)
+    data["t"] = data["mois"].map({m: i + 1 for i, m in enumerate(periods)})
+    data["g"] = data["cohorte"].map(lambda m: {m2: i + 1 for i, m2 in enumerate(periods)}.get(m, 0))
+    try:
+        result = staggered_did(data, "valeur", "parcours", "t", "g", control="notyettreated")
+    except ValueError:
+        return pd.DataFrame()
+    month_of = {i + 1: m for i, m in enumerate(periods)}
+    att = result.att
+    rows = [{"indicateur": indicateur, "type": "global", "cle": None, "estimation": att.estimate,
+             "erreur_type": att.se, "bas": att.low, "haut": att.high, "p_valeur": att.p_value, "n": result.n_units}]
+    for r in result.by_cohort.itertuples(index=False):
+        rows.append({"indicateur": indicateur, "type": "cohorte", "cle": month_of[int(r.group)].isoformat(),
+                     "estimation": r.estimate, "erreur_type": r.se, "bas": r.low, "haut": r.high,
+                     "p_valeur": r.p_value, "n": r.n})
+    for r in result.event_study.itertuples(index=False):
+        rows.append({"indicateur": indicateur, "type": "evenement", "cle": str(int(r.e)), "estimation": r.estimate,
+                     "erreur_type": r.se, "bas": r.low, "haut": r.high, "p_valeur": r.p_value, "n": r.n})
+    return pd.DataFrame(rows)
+
+
+def _aggregates(results: pd.DataFrame, values: pd.DataFrame, ref: Referentiel) -> pd.DataFrame:
+    """Per direction × indicateur and engagement × indicateur: the volume-weighted effect of the parcours."""
+    weights = (values[values["indicateur"] == VOLUME].groupby("parcours")["valeur"].mean()
+               .rename("poids"))
+    judged = results[~results["insuffisant"].astype(bool)].merge(weights, left_on="parcours",
+                                                                 right_index=True, how="left")
+    judged["direction"] = judged["parcours"].map({p.code: p.direction for p in ref.parcours})
+    judged["engagement"] = judged["indicateur"].map({i.code: i.engagement for i in ref.indicateurs})
+    rows = []
+    for level in ("direction", "engagement"):
+        for (group, indicateur), part in judged.dropna(subset=[level]).groupby([level, "indicateur"]):
+            ind = ref.indicateur(indicateur)
+            combined = combine_effects(part.rename(columns={"effet": "effect", "effet_bas": "low",
+                                                            "effet_haut": "high"}))
+            if combined["n"] == 0:
+                continue
+            verdict = judge(combined["low"], combined["high"], sens=ind.sens, months_before=12, months_after=12)
+            rows.append({"niveau": level, "groupe": str(int(group)) if level == "engagement" else group,
+                         "indicateur": indicateur, "effet": combined["effect"], "effet_bas": combined["low"],
+                         "effet_haut": combined["high"], "effet_unite": part["effet_unite"].iloc[0],
+                         "n_parcours": combined["n"], "verdict": verdict.label})
+    return pd.DataFrame(rows, columns=["niveau", "groupe", "indicateur", "effet", "effet_bas", "effet_haut",
+                                       "effet_unite", "n_parcours", "verdict"])
+
+
+def refresh_results(db: Database, *, force: bool = False) -> RapportCalcul:
+    """Bring the stored results up to date with the stored values; refit only the series that changed."""
+    started = time.perf_counter()
+    ref = read_referentiel(db)
+    version = data_version(db)
+    values = db.query_df("SELECT parcours, indicateur, mois, valeur FROM valeurs ORDER BY parcours, indicateur, mois")
+    values["mois"] = pd.to_datetime(values["mois"]).dt.date
+    stored = db.query_df("SELECT * FROM resultats")
+    known = {} if force else dict(zip(zip(stored["parcours"], stored["indicateur"]), stored["empreinte"]))
+    inputs = _series_inputs(values, ref)
+    changed = [key for key, (_, fp) in inputs.items() if known.get(key) != fp]
+    gone = [key for key in known if key not in inputs]
+
+    new_rows, charts = [], []
+    for parcours, indicateur in changed:
+        series, fp = inputs[(parcours, indicateur)]
+        ind = ref.indicateur(indicateur)
+        record, chart = _analyse(series, ref.un_parcours(parcours).date_deploiement, ind)
+        new_rows.append(_record_row(parcours, indicateur, fp, record))
+        chart = chart.rename(columns=CHART_COLUMNS)
+        chart["mois"] = [m.to_timestamp().date() for m in chart["mois"]]
+        charts.append(chart.assign(parcours=parcours, indicateur=indicateur))
+
+    replaced = set(changed) | set(gone)
+    kept = stored[[(p, i) not in replaced for p, i in zip(stored["parcours"], stored["indicateur"])]]
+    kept = kept[[c for c in kept.columns if c not in FINAL_COLUMNS.values() and c not in ("calcule_le", "verdict_precedent")]]
+    all_rows = pd.concat([kept, pd.DataFrame(new_rows)], ignore_index=True) if new_rows else kept
+    final = _final_verdicts(all_rows, ref) if len(all_rows) else all_rows
+    if len(final):
+        final["calcule_le"] = datetime.now()
+        # Remember the verdict each series had before this update, for « ce qui a changé ».
+        before = dict(zip(zip(stored["parcours"], stored["indicateur"]), stored["verdict"]))
+        previous = dict(zip(zip(stored["parcours"], stored["indicateur"]), stored["verdict_precedent"]))
+        final["verdict_precedent"] = [
+            before.get(key) if before.get(key) != verdict else previous.get(key)
+            for key, verdict in zip(zip(final["parcours"], final["indicateur"]), final["verdict"])
+        ]
+
+    changed_indicators = sorted({i for _, i in replaced}) if known else [i.code for i in ref.indicateurs]
+    did = [_did_rows(values, ref, code) for code in changed_indicators]
+    did = pd.concat([d for d in did if len(d)], ignore_index=True) if any(len(d) for d in did) else None
+    aggregates = _aggregates(final, values, ref) if len(final) else None
+    score_table = scores(values, ref) if len(values) else None
+    chart_table = pd.concat(charts, ignore_index=True) if charts else None
+
+    with db.transaction() as con:
+        con.execute("DELETE FROM resultats")
+        if len(final):
+            con.execute("INSERT INTO resultats BY NAME SELECT * FROM final")
+        if replaced:
+            keys = pd.DataFrame(sorted(replaced), columns=["parcours", "indicateur"])  # noqa: F841
+            con.execute("DELETE FROM series_modele WHERE (parcours, indicateur) IN (SELECT (parcours, indicateur) FROM keys)")
+        if chart_table is not None:
+            con.execute("INSERT INTO series_modele BY NAME SELECT * FROM chart_table")
+        if changed_indicators:
+            con.execute("DELETE FROM resultats_did WHERE indicateur IN (SELECT unnest(?))", [changed_indicators])
+        if did is not None:
+            con.execute("INSERT INTO resultats_did BY NAME SELECT * FROM did")
+        con.execute("DELETE FROM agregats")
+        if aggregates is not None and len(aggregates):
+            con.execute("INSERT INTO agregats BY NAME SELECT * FROM aggregates")
+        con.execute("DELETE FROM scores")
+        if score_table is not None and len(score_table):
+            con.execute("INSERT INTO scores BY NAME SELECT * FROM score_table")
+        con.execute("INSERT INTO meta VALUES ('version_resultats', ?) ON CONFLICT (cle) DO UPDATE SET valeur = excluded.valeur",
+                    [str(version)])
+    return RapportCalcul(len(changed), len(inputs), len(changed_indicators), time.perf_counter() - started)
+
+
+def results_are_stale(db: Database) -> bool:
+    """True when data was written after the last computation (a crash between the two, say)."""
+    row = db.query_one("SELECT valeur FROM meta WHERE cle = 'version_resultats'")
+    return row is None or int(row[0]) != data_version(db)
