@@ -11,24 +11,9 @@ from pathlib import Path
 
 import pandas as pd
 
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+from indicateurs.imports.securite import neutralise_frame
+
 FORMATS = ("csv", "parquet", "xlsx")
-
-
-def neutralise_formula(value):
-    """A text that a spreadsheet would take for a formula gets a leading apostrophe; anything else as is."""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
-    return value
-
-
-def neutralise_frame(frame: pd.DataFrame) -> pd.DataFrame:
-    """A copy of ``frame`` whose text cells are all neutralised (numbers and dates are left untouched)."""
-    out = frame.copy()
-    for column in out.columns:
-        if out[column].dtype == object or pd.api.types.is_string_dtype(out[column]):
-            out[column] = out[column].map(neutralise_formula)
-    return out
 
 
 def csv_bytes(frame: pd.DataFrame) -> bytes:

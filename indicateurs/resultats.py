@@ -192,8 +192,11 @@ def _aggregates(results: pd.DataFrame, values: pd.DataFrame, ref: Referentiel) -
 def refresh_results(db: Database, *, force: bool = False) -> RapportCalcul:
     """Bring the stored results up to date with the stored values; refit only the series that changed."""
     started = time.perf_counter()
-    ref = read_referentiel(db)
     version = data_version(db)
+    if not force and not results_are_stale(db):
+        total = db.query_one("SELECT count(*) FROM resultats")[0]
+        return RapportCalcul(0, total, 0, time.perf_counter() - started)
+    ref = read_referentiel(db)
     values = db.query_df("SELECT parcours, indicateur, mois, valeur FROM valeurs ORDER BY parcours, indicateur, mois")
     values["mois"] = pd.to_datetime(values["mois"]).dt.date
     stored = db.query_df("SELECT * FROM resultats")

@@ -1,0 +1,45 @@
+"""Character encoding of CSV files: what Excel in French writes, decoded in Python.
+
+DuckDB cannot read Windows-1252 offline and pandas guesses badly, so the bytes are decoded here: UTF-16
+with a byte-order mark (Excel's « Texte Unicode »), else UTF-8 (with or without BOM), else Windows-1252.
+"""
+
+from __future__ import annotations
+
+import codecs
+
+from indicateurs.imports.problemes import FichierIllisible
+
+UTF8 = "UTF-8"
+UTF8_BOM = "UTF-8 avec BOM"
+CP1252 = "Windows-1252"
+UTF16 = "UTF-16"
+
+
+def decode_text(content: bytes, fichier: str) -> tuple[str, str]:
+    """Decode the bytes of a text file; returns (text, encoding label shown to the user).
+
+    UTF-8 is tried first because cp1252 accepts almost any byte sequence: valid UTF-8 with accents is
+    never valid-looking cp1252 by accident, the reverse is common. Raises FichierIllisible when neither
+    fits (a binary file, in practice).
+    """
+    if content.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        try:
+            return content.decode("utf-16"), UTF16
+        except UnicodeDecodeError as error:
+            raise FichierIllisible(_message(fichier, error.start)) from None
+    try:
+        text = content.decode("utf-8-sig")
+        return text, UTF8_BOM if content.startswith(codecs.BOM_UTF8) else UTF8
+    except UnicodeDecodeError:
+        pass
+    try:
+        return content.decode("cp1252"), CP1252
+    except UnicodeDecodeError as error:
+        raise FichierIllisible(_message(fichier, error.start)) from None
+
+
+def _message(fichier: str, position: int) -> str:
+    return (f"« {fichier} » n'est pas un fichier texte lisible (octet invalide à la position {position}, "
+            "ni UTF-8 ni Windows-1252). Enregistrez-le depuis Excel au format « CSV (séparateur : "
+            "point-virgule) » ou « CSV UTF-8 », ou envoyez le classeur .xlsx.")
