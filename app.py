@@ -10,8 +10,17 @@ user = current_user()
 
 tableaux = [
     st.Page("pages/vue_ensemble.py", title="Vue d'ensemble", icon=":material/dashboard:", default=True),
+    st.Page("pages/direction.py", title="Direction", icon=":material/apartment:"),
+    st.Page("pages/parcours.py", title="Parcours", icon=":material/timeline:"),
+    st.Page("pages/engagements.py", title="Les 4 engagements", icon=":material/verified:"),
+    st.Page("pages/agents.py", title="Conditions de travail des agents", icon=":material/groups:"),
+    st.Page("pages/miroir.py", title="Miroir agents / usagers", icon=":material/compare_arrows:"),
+    st.Page("pages/methodologie.py", title="Méthodologie", icon=":material/menu_book:"),
 ]
-pages = {"Tableaux de bord": tableaux}
+donnees = [st.Page("pages/completude.py", title="Complétude", icon=":material/fact_check:")]
+if user.peut_importer():
+    donnees.insert(0, st.Page("pages/import_donnees.py", title="Import", icon=":material/upload_file:"))
+pages = {"Tableaux de bord": tableaux, "Données": donnees}
 
 st.sidebar.caption(f"Connecté : {user.identifiant} ({user.role})")
 st.navigation(pages).run()

@@ -1,12 +1,62 @@
 """Vue d'ensemble: the 30 parcours at a glance, for the period and direction chosen in the sidebar."""
 
+from pathlib import Path
+
 import streamlit as st
 
-from indicateurs.format_fr import format_month, format_number
+from indicateurs import graphiques, tableaux
+from indicateurs.db import Database
+from indicateurs.format_fr import format_month, format_number, format_percent
+from indicateurs.score import FORMULA
 from indicateurs.synthese import key_figures, parcours_table
-from ui.contexte import database, referentiel
+from ui.contexte import database, referentiel, version
+from ui.graphique import show_chart, table_downloads
 from ui.mise_en_page import banner, empty_state, sidebar_filters
-from ui.telechargements import download_buttons
+
+COUNT_COLUMNS = {"groupe": "Règle d'or ou famille", **tableaux.COUNT_LABELS, "total": "Séries"}
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def _verdicts(path: str, data_version: int, direction: str | None, _ref) -> dict:
+    db = Database(Path(path))
+    verdicts = tableaux.verdict_rows(db, _ref, direction=direction)
+    status = tableaux.parcours_status(db, _ref, verdicts, direction)
+    return {"verdicts": verdicts, "chiffres": tableaux.verdict_figures(status),
+            "comptes": tableaux.counts_by_group(verdicts), "grille": tableaux.verdict_grid(verdicts, _ref, direction),
+            "changements": tableaux.verdict_changes(db, _ref, direction)}
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def _directions(path: str, data_version: int, _ref) -> dict:
+    db = Database(Path(path))
+    return {"scores": tableaux.direction_scores(db, _ref), "completude": tableaux.completeness_last_month(db, _ref)}
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def _parcours(path: str, data_version: int, debut, fin, direction: str | None, _ref):
+    db = Database(Path(path))
+    return (key_figures(db, _ref, debut=debut, fin=fin, direction=direction),
+            parcours_table(db, _ref, debut=debut, fin=fin, direction=direction))
+
+
+# Figures are built once per data version and shared, read-only (building one costs tens of milliseconds).
+@st.cache_resource(show_spinner=False, max_entries=32)
+def _verdict_figures(path: str, data_version: int, direction: str | None, _data: dict) -> dict:
+    counts = _data["comptes"][_data["comptes"]["total"] > 0]
+    return {"comptes": graphiques.stacked_counts(counts, "groupe", "Nombre de séries par verdict"),
+            "carte": graphiques.verdict_heatmap(_data["grille"])}
+
+
+@st.cache_resource(show_spinner=False, max_entries=32)
+def _direction_figures(path: str, data_version: int, direction: str | None, _data: dict) -> dict:
+    figures = {}
+    if not _data["scores"].empty:
+        figures["scores"] = graphiques.direction_score_bars(_data["scores"], direction)
+    completude = _data["completude"]
+    if completude.mois is not None and not completude.par_direction.empty:
+        figures["completude"] = graphiques.completeness_bars(completude.par_direction, completude.mois, direction)
+    return figures
+
 
 st.title("Observatoire des parcours usagers")
 st.caption("Ce qu'a changé la refonte des parcours, pour les usagers et pour les agents, "
@@ -24,7 +74,10 @@ if debut is None:
                 "depuis la page « Import » pour voir apparaître les parcours ici.")
     st.stop()
 
-chiffres = key_figures(database(), ref, debut=debut, fin=fin, direction=direction)
+db = database()
+path, data_version = str(db.path), version()
+chiffres, table = _parcours(path, data_version, debut, fin, direction, ref)
+resultats = _verdicts(path, data_version, direction, ref)
 st.subheader(f"Période : {format_month(debut)} – {format_month(fin)}"
              + (f" · direction {direction}" if direction else " · toutes les directions"))
 cols = st.columns(5)
@@ -33,9 +86,18 @@ cols[1].metric("Parcours déployés", format_number(chiffres.deployes, 0))
 cols[2].metric("Observés depuis 12 mois ou plus", format_number(chiffres.observes_12_mois, 0))
 cols[3].metric("Pas encore déployés", format_number(chiffres.non_deployes, 0))
 cols[4].metric("Valeurs sur la période", format_number(chiffres.valeurs, 0))
-st.caption(f"Dernier mois reçu : {format_month(chiffres.dernier_mois)}.")
+verdict_figures = resultats["chiffres"]
+cols = st.columns(4)
+cols[0].metric("En observation", format_number(verdict_figures.en_observation, 0),
+               help="Parcours déployés depuis moins de 12 mois : leurs verdicts sont encore provisoires ou pas "
+                    "encore possibles.")
+cols[1].metric("Avec un verdict", format_number(verdict_figures.avec_verdict, 0),
+               help="Parcours dont au moins un indicateur a pu être jugé (verdict définitif ou provisoire).")
+cols[2].metric("▲ Avec au moins une amélioration", format_number(verdict_figures.avec_amelioration, 0))
+cols[3].metric("▼ Avec au moins une dégradation", format_number(verdict_figures.avec_degradation, 0))
+st.caption(f"Dernier mois reçu : {format_month(chiffres.dernier_mois)}. Les verdicts portent sur toutes les "
+           "valeurs reçues, quelle que soit la période choisie à gauche.")
 
-table = parcours_table(database(), ref, debut=debut, fin=fin, direction=direction)
 if table.empty:
     empty_state("Cette direction n'a pas de parcours dans le référentiel.")
     st.stop()
@@ -54,4 +116,91 @@ st.dataframe(
         "valeurs": "Valeurs", "dernier_mois": "Dernier mois reçu", "exemple": "Parcours d'exemple",
     },
 )
-download_buttons(table, "parcours", key="parcours")
+table_downloads(table, "parcours", key="parcours")
+
+# --- what the redesign changed ---------------------------------------------------------------------
+verdicts = resultats["verdicts"]
+st.header("Ce que la refonte a changé")
+if verdicts.empty:
+    empty_state("Aucun verdict n'est encore calculé pour ces parcours : il faut au moins 12 mois de valeurs "
+                "avant le déploiement et 6 mois après.")
+else:
+    figures = _verdict_figures(path, data_version, direction, resultats)
+    st.subheader("Verdicts par règle d'or et par famille d'indicateurs")
+    st.caption("Chaque série parcours × indicateur reçoit un verdict : ▲ amélioration significative, "
+               "● pas de changement détectable, ▼ dégradation significative, ○ données insuffisantes. "
+               "Un indicateur de l'enquête miroir compte à la fois dans sa règle d'or et dans sa famille.")
+    counts = resultats["comptes"]
+    counts = counts[counts["total"] > 0]
+    fig = figures["comptes"]
+    alt = "Barres empilées des verdicts par règle d'or et par famille : " + " ; ".join(
+        f"{r.groupe} : {r.amelioration} amélioration(s), {r.pas_de_changement} sans changement, "
+        f"{r.degradation} dégradation(s), {r.insuffisant} insuffisant(s)" for r in counts.itertuples())
+    show_chart(fig, alt=alt, data=counts.drop(columns="type"), name="verdicts-par-regle-d-or", key="comptes",
+               columns=COUNT_COLUMNS)
+
+    st.subheader("Carte des verdicts")
+    st.caption("Une ligne par parcours, une colonne par indicateur. Le symbole dit le verdict, la couleur le "
+               "redit : ▲ amélioration, ▼ dégradation, ● pas de changement, ○ données insuffisantes, "
+               "◆ hausse ou baisse du volume (ni bonne ni mauvaise), – pas de résultat ; * provisoire "
+               "(6 à 11 mois de recul). Survolez une case pour lire la phrase du verdict.")
+    grid = resultats["grille"]
+    fig = figures["carte"]
+    counts_text = grid["verdict"].value_counts()
+    alt = (f"Carte des verdicts de {grid['parcours'].nunique()} parcours sur {grid['indicateur'].nunique()} "
+           "indicateurs : " + ", ".join(f"{n} {v}" for v, n in counts_text.items()) + ".")
+    data = grid[["parcours", "libelle_parcours", "indicateur", "libelle_indicateur", "verdict_affiche", "phrase"]]
+    show_chart(fig, alt=alt, data=data, name="carte-des-verdicts", key="carte",
+               columns={"parcours": "Parcours", "libelle_parcours": "Libellé du parcours",
+                        "indicateur": "Indicateur", "libelle_indicateur": "Libellé de l'indicateur",
+                        "verdict_affiche": "Verdict", "phrase": "En une phrase"})
+
+    st.subheader("Ce qui a changé depuis la mise à jour précédente")
+    changes = resultats["changements"]
+    if changes.empty:
+        empty_state("Aucun verdict n'a changé lors des dernières mises à jour des résultats.")
+    else:
+        st.caption(f"{len(changes)} verdict(s) ont changé avec les dernières valeurs reçues.")
+        shown = changes[["parcours", "libelle_indicateur", "avant", "maintenant", "phrase"]]
+        st.dataframe(shown, hide_index=True, width="stretch", column_config={
+            "parcours": "Parcours", "libelle_indicateur": "Indicateur", "avant": "Verdict précédent",
+            "maintenant": "Verdict actuel", "phrase": "En une phrase"})
+        table_downloads(changes.drop(columns=["avant", "maintenant"]), "verdicts-modifies", key="changements")
+
+# --- per direction -----------------------------------------------------------------------------------
+par_direction = _directions(path, data_version, ref)
+direction_figures = _direction_figures(path, data_version, direction, par_direction)
+st.header("Par direction")
+st.subheader("Score par direction")
+scores = par_direction["scores"]
+if scores.empty:
+    empty_state("Aucun score n'est encore calculé : il faut des valeurs pour les indicateurs qui ont une cible.")
+else:
+    st.markdown("Le score dit, en un nombre, où en est chaque direction par rapport à ses cibles : **1** veut dire "
+                "« cible atteinte en moyenne », **0,8** « à 20 % de la cible en moyenne ».")
+    st.caption(f"Formule : {FORMULA}")
+    fig = direction_figures["scores"]
+    alt = "Score par direction, du meilleur au moins bon : " + ", ".join(
+        f"{r.direction} {format_number(r.score, 2)}" for r in scores.itertuples()) + "."
+    show_chart(fig, alt=alt, data=scores.assign(score_affiche=scores["score"].map(lambda s: format_number(s, 2))),
+               name="score-par-direction", key="scores",
+               columns={"direction": "Direction", "libelle": "Libellé", "score": "Score",
+                        "parcours": "Parcours notés", "score_affiche": "Score (affiché)"})
+
+st.subheader("Complétude du dernier mois")
+completude = par_direction["completude"]
+if completude.mois is None or completude.par_direction.empty:
+    empty_state("Aucune valeur n'est attendue pour l'instant : la complétude apparaîtra avec les premiers imports.")
+else:
+    st.caption(f"Part des valeurs attendues pour {format_month(completude.mois)} qui ont été reçues : chaque parcours "
+               "doit ses indicateurs mensuels chaque mois et ses indicateurs trimestriels en mars, juin, septembre "
+               "et décembre, à partir de 24 mois avant son déploiement.")
+    frame = completude.par_direction
+    fig = direction_figures["completude"]
+    alt = f"Complétude de {format_month(completude.mois)} par direction : " + ", ".join(
+        f"{r.direction} {format_percent(r.taux)}" for r in frame.itertuples()) + "."
+    show_chart(fig, alt=alt, data=frame.assign(taux_affiche=frame["taux"].map(format_percent)),
+               name="completude-dernier-mois", key="completude",
+               columns={"direction": "Direction", "libelle": "Libellé", "attendues": "Valeurs attendues",
+                        "recues": "Valeurs reçues", "manquantes": "Valeurs manquantes", "taux": "Taux",
+                        "taux_affiche": "Taux (affiché)"})

@@ -8,6 +8,7 @@ from indicateurs.db import Database, open_database, resolve_path
 from indicateurs.referentiel import Referentiel
 from indicateurs.referentiel_store import read_referentiel
 from indicateurs.roles import Utilisateur, local_user
+from indicateurs.resultats import refresh_results, results_are_stale
 from indicateurs.setup import init_database
 from indicateurs.valeurs import data_version
 
@@ -19,7 +20,10 @@ def _database(path: str) -> Database:
     # First start on a fresh machine: no database yet, so build the embedded demo one.
     if not resolve_path(path).exists():
         return init_database(path, utilisateur=SYSTEM_USER, with_demo=True).db
-    return open_database(path)
+    db = open_database(path)
+    if results_are_stale(db):  # data written by a process that stopped before updating the results
+        refresh_results(db)
+    return db
 
 
 def database() -> Database:

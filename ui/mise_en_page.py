@@ -42,11 +42,17 @@ def url_selectbox(label: str, options: list[str], *, key: str, format_func, defa
     """A selectbox whose value lives in the URL as ``?key=value`` (a code, readable and shareable).
 
     The URL seeds the widget on the first run; afterwards the widget writes its value back to the URL.
+    Streamlit forgets a widget's state when the reader changes page, so the last value is also kept
+    under a second key and the selection follows the reader from page to page.
     """
-    if key not in st.session_state or st.session_state[key] not in options:
+    remembered = f"_memoire_{key}"
+    current = st.session_state.get(key)
+    if current not in options:
         from_url = st.query_params.get(key)
-        st.session_state[key] = from_url if from_url in options else default
-    value = st.selectbox(label, options, key=key, format_func=format_func)
+        current = next((v for v in (from_url, st.session_state.get(remembered)) if v in options), default)
+        st.session_state.pop(key, None)
+    value = st.selectbox(label, options, index=options.index(current), key=key, format_func=format_func)
+    st.session_state[remembered] = value
     if value == default:
         st.query_params.pop(key, None)
     else:

@@ -1,0 +1,55 @@
+"""Benchmark of the impact engine: full recompute of every stored result, and an incremental refresh.
+
+    python benchmarks/bench_resultats.py
+
+Builds a demo database (30 parcours × 21 indicateurs up to October 2026) in a temporary folder, then
+times: a full recompute (every series refitted, BH, staggered DID for every indicator, aggregates,
+scores), the same again in the same process (designs' simulated critical values cached), a refresh with
+nothing changed, and a refresh after a one-file import touching one parcours.
+"""
+
+from __future__ import annotations
+
+import statistics
+import sys
+import tempfile
+import time
+from datetime import date
+from pathlib import Path
+
+import pandas as pd
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from indicateurs.resultats import refresh_results  # noqa: E402
+from indicateurs.setup import init_database  # noqa: E402
+from indicateurs.valeurs import write_values  # noqa: E402
+
+
+def timed(label: str, action, repeat: int = 1) -> None:
+    durations = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        report = action()
+        durations.append(time.perf_counter() - start)
+    print(f"{label:<58} {statistics.median(durations):6.2f} s   ({report.series_recalculees} séries refaites "
+          f"sur {report.series_total}, {report.indicateurs_did} indicateurs en DiD)")
+
+
+def main() -> None:
+    with tempfile.TemporaryDirectory() as folder:
+        start = time.perf_counter()
+        db = init_database(Path(folder) / "bench.duckdb", utilisateur="benchmark", with_demo=True,
+                           end_month=date(2026, 10, 1)).db
+        print(f"{'création de la base de démonstration (calcul compris)':<58} {time.perf_counter() - start:6.2f} s")
+        timed("recalcul complet (processus déjà chaud)", lambda: refresh_results(db, force=True))
+        timed("recalcul complet, deuxième fois", lambda: refresh_results(db, force=True))
+        timed("mise à jour sans changement", lambda: refresh_results(db), repeat=3)
+        batch = pd.DataFrame({"parcours": "DPE-ENCOMBRANTS", "indicateur": "DELAI_TRAITEMENT",
+                              "mois": [date(2026, 10, 1)], "valeur": [3.5], "commentaire": None})
+        write_values(db, batch, utilisateur="benchmark", fichier="correction.csv")
+        timed("mise à jour après un import d'une valeur", lambda: refresh_results(db))
+
+
+if __name__ == "__main__":
+    main()

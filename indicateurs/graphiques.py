@@ -1,0 +1,520 @@
+"""Plotly chart builders for the CODIR dashboards (no Streamlit here: the pages display what these return).
+
+Accessibility: the Okabe–Ito palette (safe for the common colour-vision deficiencies), and nothing said by
+colour alone: every verdict also has a symbol (▲ amélioration, ▼ dégradation, ● pas de changement,
+○ données insuffisantes) and bars carry patterns and labels. Numbers and months are French: the layout's
+separators are « , » and a narrow no-break space, hover templates use explicit d3 formats, month ticks
+use the French month names given in the chart's locale (see ``ui.graphique``).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import numpy as np
+import pandas as pd
+import plotly.graph_objects as go
+from plotly.subplots import make_subplots
+
+from indicateurs.format_fr import format_month, format_number, format_percent, format_value
+from indicateurs.impact.verdicts import (DEGRADATION, FALL, IMPROVEMENT, INSUFFICIENT, MIN_MONTHS_AFTER,
+                                         MIN_MONTHS_BEFORE, NO_CHANGE, RISE)
+from indicateurs.mois import add_months
+from indicateurs.tableaux import (COUNT_LABELS, NO_RESULT, QUADRANT_INSUFFICIENT, SerieIndicateur,
+                                  verdict_text)
+
+# Okabe & Ito (2008), « Color Universal Design ».
+BLACK, ORANGE, SKY_BLUE, GREEN, YELLOW, BLUE, VERMILLION, PURPLE = (
+    "#000000", "#E69F00", "#56B4E9", "#009E73", "#F0E442", "#0072B2", "#D55E00", "#CC79A7")
+GREY, LIGHT_GREY, WHITE = "#BBBBBB", "#EEEEEE", "#FFFFFF"
+GREEN_TINT, VERMILLION_TINT = "#80CFB9", "#EAAF80"  # the same hues, half-way to white: provisional
+
+SEPARATORS = ",\u202f"  # decimal comma, narrow no-break space between thousands
+FONT = dict(family="Source Sans Pro, Arial, sans-serif", size=13, color="#262730")
+NNBSP = "\u202f"
+
+# Heat-map categories: (key, legend label, colour, symbol drawn in the legend)
+CATEGORIES = [
+    ("amelioration", "▲ amélioration significative", GREEN, "triangle-up"),
+    ("amelioration_provisoire", "▲* amélioration significative, provisoire", GREEN_TINT, "triangle-up"),
+    ("stable", "● pas de changement détectable", GREY, "circle"),
+    ("degradation_provisoire", "▼* dégradation significative, provisoire", VERMILLION_TINT, "triangle-down"),
+    ("degradation", "▼ dégradation significative", VERMILLION, "triangle-down"),
+    ("neutre", "◆ hausse ou baisse significative (volume, ni bonne ni mauvaise)", SKY_BLUE, "diamond"),
+    ("insuffisant", f"○ données insuffisantes (moins de {MIN_MONTHS_BEFORE} mois avant ou de {MIN_MONTHS_AFTER} "
+                    "mois après)", WHITE, "circle-open"),
+    ("absent", "– pas de résultat (parcours pas encore déployé ou sans valeur)", LIGHT_GREY, "line-ew"),
+]
+CATEGORY_INDEX = {key: n for n, (key, *_rest) in enumerate(CATEGORIES)}
+VERDICT_STYLE = {  # colour, marker symbol, bar pattern
+    IMPROVEMENT: (GREEN, "triangle-up", ""),
+    NO_CHANGE: (GREY, "circle", ""),
+    DEGRADATION: (VERMILLION, "triangle-down", "x"),
+    RISE: (SKY_BLUE, "diamond", "/"),
+    FALL: (SKY_BLUE, "diamond", "/"),
+    INSUFFICIENT: (WHITE, "circle-open", "."),
+    NO_RESULT: (LIGHT_GREY, "line-ew", ""),
+}
+COUNT_STYLE = {
+    "amelioration": (GREEN, ""), "pas_de_changement": (GREY, ""), "degradation": (VERMILLION, "x"),
+    "hausse_ou_baisse": (SKY_BLUE, "/"), "insuffisant": (WHITE, "."),
+}
+UNIT_HOVER = {"%": (",.1f", f"{NNBSP}%"), "jours": (",.1f", f"{NNBSP}j"), "nombre": (",.0f", ""),
+              "ratio": (",.2f", "")}
+EFFECT_UNITS = {"pt": "en points de pourcentage", "j": "en jours", "%": "en % (variation relative)",
+                "": "dans l'unité de l'indicateur"}
+
+
+class FrozenFigure(go.Figure):
+    """A finished figure that will not change again: its dict is computed once.
+
+    Streamlit converts a figure to a dict on every run; for the cached figures of the pages that
+    conversion (a deep copy and base64 of every array) was most of a page's time.
+    """
+
+    _frozen_dict = None
+
+    def to_dict(self):
+        if self._frozen_dict is None:
+            self._frozen_dict = super().to_dict()
+        return self._frozen_dict
+
+    def __reduce__(self):
+        return go.Figure, (dict(self.to_dict()),)
+
+
+def finished(fig: go.Figure) -> FrozenFigure:
+    """Mark a built figure as finished (no more changes): later conversions reuse the first one."""
+    fig.__class__ = FrozenFigure
+    return fig
+
+
+def _category(verdict: str, provisoire: bool) -> str:
+    if verdict == IMPROVEMENT:
+        return "amelioration_provisoire" if provisoire else "amelioration"
+    if verdict == DEGRADATION:
+        return "degradation_provisoire" if provisoire else "degradation"
+    if verdict == NO_CHANGE:
+        return "stable"
+    if verdict in (RISE, FALL):
+        return "neutre"
+    if verdict == INSUFFICIENT:
+        return "insuffisant"
+    return "absent"
+
+
+def _layout(fig: go.Figure, title: str, height: int, *, legend_rows: int = 1, **extra) -> go.Figure:
+    """Shared layout: title top left, French separators, legend at the bottom of the figure."""
+    bottom = 40 + 26 * legend_rows
+    fig.update_layout(
+        title=dict(text=title, x=0, xanchor="left", font=dict(size=16)), height=height + bottom,
+        separators=SEPARATORS, font=FONT, margin=dict(l=10, r=10, t=70, b=bottom),
+        hoverlabel=dict(font=dict(size=13)),
+        legend=dict(orientation="h", yref="container", y=0, yanchor="bottom", x=0, xanchor="left",
+                    traceorder="normal"), **extra)
+    return fig
+
+
+def _legend_marker(name: str, colour: str, symbol: str) -> go.Scatter:
+    """An invisible point whose only job is a legend entry: symbol + colour + words."""
+    hollow = symbol.endswith("-open") or symbol.startswith("line")
+    return go.Scatter(x=[None], y=[None], mode="markers", name=name, showlegend=True, hoverinfo="skip",
+                      marker=dict(symbol=symbol, color=BLACK if hollow else colour, size=13,
+                                  line=dict(color=BLACK, width=2 if hollow else 1)))
+
+
+def unit_hover(unite: str) -> tuple[str, str]:
+    """The d3 format and the suffix of a value of this unit in a hover label."""
+    return UNIT_HOVER.get(unite, (",.1f", ""))
+
+
+# --- vue d'ensemble -----------------------------------------------------------------------------------
+
+def verdict_heatmap(grid: pd.DataFrame, title: str = "Carte des verdicts : parcours × indicateur") -> go.Figure:
+    """Parcours (rows) × indicators (columns), coloured by verdict, with the verdict's symbol in each cell."""
+    parcours = grid.drop_duplicates("parcours").sort_values("ordre_parcours")
+    indicators = grid.drop_duplicates("indicateur").sort_values("ordre_indicateur")
+    shape = (len(parcours), len(indicators))
+    ordered = grid.sort_values(["ordre_parcours", "ordre_indicateur"])
+    z = np.array([CATEGORY_INDEX[_category(v, p)] for v, p in zip(ordered["verdict"], ordered["provisoire"])],
+                 dtype=float).reshape(shape)
+    text = ordered["symbole"].to_numpy(dtype=object).reshape(shape)
+    custom = np.dstack([ordered[c].to_numpy(dtype=object).reshape(shape)
+                        for c in ("libelle_parcours", "verdict_affiche", "phrase")])
+    k = len(CATEGORIES)
+    colorscale = []
+    for n, (_key, _label, colour, _symbol) in enumerate(CATEGORIES):
+        colorscale += [[n / k, colour], [(n + 1) / k, colour]]
+    x_labels = indicators["libelle_indicateur"].tolist()
+    y_labels = parcours["parcours"].tolist()
+    fig = go.Figure(go.Heatmap(
+        z=z, x=x_labels, y=y_labels, text=text, texttemplate="%{text}", textfont=dict(size=13, color=BLACK),
+        customdata=custom, colorscale=colorscale, zmin=-0.5, zmax=k - 0.5, showscale=False, xgap=2, ygap=2,
+        hovertemplate="<b>%{y}</b> – %{customdata[0]}<br>%{x}<br>%{customdata[1]}<br>%{customdata[2]}<extra></extra>",
+    ))
+    for _key, label, colour, symbol in CATEGORIES:
+        fig.add_trace(_legend_marker(label, colour, symbol))
+    height = 260 + 26 * shape[0]
+    _layout(fig, title, height, legend_rows=4, plot_bgcolor=WHITE)
+    fig.update_xaxes(side="top", tickangle=-40, showgrid=False, automargin=True)
+    fig.update_yaxes(autorange="reversed", showgrid=False, automargin=True)
+    return finished(fig)
+
+
+def stacked_counts(frame: pd.DataFrame, label_column: str, title: str, height: int | None = None) -> go.Figure:
+    """Horizontal stacked bars of verdict counts (columns of ``COUNT_LABELS``), one bar per row of ``frame``.
+
+    Each segment carries its symbol and count, and degradations / insufficient data also a pattern, so
+    that the chart reads without colour.
+    """
+    fig = go.Figure()
+    labels = frame[label_column].tolist()
+    columns = [c for c in COUNT_STYLE if c in frame.columns]
+    widest = max(1, int(frame[columns].sum(axis=1).max())) if len(frame) else 1
+    for column, (colour, pattern) in COUNT_STYLE.items():
+        if column not in frame.columns or not frame[column].sum():
+            continue
+        name = COUNT_LABELS[column]
+        symbol = name.split(" ")[0]
+        values = frame[column].astype(int).tolist()
+        fig.add_trace(go.Bar(
+            y=labels, x=values, orientation="h", name=name,
+            marker=dict(color=colour, line=dict(color=BLACK, width=0.6),
+                        pattern=dict(shape=pattern, fgcolor="#444444", fgopacity=0.5) if pattern else None),
+            text=[f"{symbol} {v}" if v >= 0.06 * widest else "" for v in values], textposition="inside",
+            insidetextanchor="middle", textangle=0, textfont=dict(color=BLACK), customdata=[name] * len(values),
+            hovertemplate="%{y}<br>%{customdata} : %{x:,.0f}<extra></extra>",
+        ))
+    _layout(fig, title, height or 90 + 46 * len(labels), legend_rows=2, barmode="stack")
+    fig.update_yaxes(autorange="reversed", automargin=True)
+    fig.update_xaxes(title_text="nombre de séries parcours × indicateur", tickformat=",d")
+    return finished(fig)
+
+
+def direction_score_bars(scores: pd.DataFrame, selected: str | None = None) -> go.Figure:
+    """The stored score of each direction, best first; 1 means « on target on average »."""
+    frame = scores.sort_values("score", ascending=True)
+    labels = [f"{'▶ ' if d == selected else ''}{d}" for d in frame["direction"]]
+    colours = [ORANGE if d == selected else BLUE for d in frame["direction"]]
+    fig = go.Figure(go.Bar(
+        x=frame["score"], y=labels, orientation="h", marker=dict(color=colours),
+        text=[format_number(s, 2) for s in frame["score"]], textposition="outside",
+        customdata=np.stack([frame["libelle"], frame["parcours"]], axis=-1),
+        hovertemplate="<b>%{y}</b> – %{customdata[0]}<br>score : %{x:.2f}<br>"
+                      "%{customdata[1]} parcours notés<extra></extra>", showlegend=False))
+    fig.add_vline(x=1, line=dict(color=BLACK, dash="dash", width=1.5))
+    fig.add_annotation(x=1, y=1.0, yref="paper", text="1 = cible atteinte en moyenne", showarrow=False,
+                       xanchor="left", yanchor="bottom", font=dict(size=12))
+    _layout(fig, "Score par direction (1 = cible atteinte en moyenne, plafonné à 1,25)", 120 + 24 * len(frame))
+    fig.update_xaxes(range=[0, 1.3], tickformat=".2f", title_text="score")
+    fig.update_yaxes(automargin=True)
+    return finished(fig)
+
+
+def completeness_bars(frame: pd.DataFrame, month: date, selected: str | None = None) -> go.Figure:
+    """Share of the expected values received for one month, per direction (lowest first)."""
+    data = frame.sort_values("taux", ascending=False)
+    labels = [f"{'▶ ' if d == selected else ''}{d}" for d in data["direction"]]
+    colours = [ORANGE if d == selected else BLUE for d in data["direction"]]
+    fig = go.Figure(go.Bar(
+        x=data["taux"] * 100, y=labels, orientation="h", marker=dict(color=colours), showlegend=False,
+        text=[f"{format_percent(t)} ({r}/{a})" for t, r, a in zip(data["taux"], data["recues"], data["attendues"])],
+        textposition="outside",
+        customdata=np.stack([data["libelle"], data["recues"], data["attendues"]], axis=-1),
+        hovertemplate="<b>%{y}</b> – %{customdata[0]}<br>%{x:.1f} % reçues<br>"
+                      "%{customdata[1]} valeurs reçues sur %{customdata[2]} attendues<extra></extra>"))
+    _layout(fig, f"Complétude de {format_month(month)} par direction", 120 + 24 * len(data))
+    fig.update_xaxes(range=[0, 125], ticksuffix=f"{NNBSP}%", title_text="part des valeurs attendues reçues",
+                     tickvals=[0, 25, 50, 75, 100])
+    fig.update_yaxes(automargin=True)
+    return finished(fig)
+
+
+# --- direction -----------------------------------------------------------------------------------------
+
+def effect_forest(effects: pd.DataFrame, title: str, estimate="effet", low="effet_bas", high="effet_haut",
+                  unit="effet_unite", verdict="verdict") -> go.Figure:
+    """Effects with their 95 % interval, one row per indicator, one panel per unit of change."""
+    units = [u for u in ("pt", "j", "%", "") if (effects[unit].fillna("") == u).any()]
+    if not units:
+        return _layout(go.Figure(), title, 200)
+    counts = [int((effects[unit].fillna("") == u).sum()) for u in units]
+    fig = make_subplots(rows=len(units), cols=1, row_heights=counts, vertical_spacing=0.12 if len(units) > 1 else 0,
+                        subplot_titles=[f"Changement {EFFECT_UNITS[u]}" for u in units])
+    seen = set()
+    effects = effects.assign(etiquette=[
+        f"{label} (baisse favorable)" if sens == "baisse" else label
+        for label, sens in zip(effects["libelle_indicateur"], effects.get("sens", [""] * len(effects)))])
+    for row, u in enumerate(units, start=1):
+        part = effects[effects[unit].fillna("") == u]
+        fig.update_yaxes(categoryorder="array", categoryarray=part["etiquette"].tolist()[::-1], row=row, col=1)
+        for v, group in part.groupby(verdict, sort=False):
+            colour, symbol, _ = VERDICT_STYLE.get(v, VERDICT_STYLE[NO_RESULT])
+            suffix = f"{NNBSP}{u}" if u else ""
+            fig.add_trace(go.Scatter(
+                x=group[estimate], y=group["etiquette"], mode="markers", name=verdict_text(v),
+                legendgroup=v, showlegend=v not in seen,
+                marker=dict(symbol=symbol, color=colour if colour != WHITE else BLACK, size=13,
+                            line=dict(color=BLACK, width=1)),
+                error_x=dict(type="data", symmetric=False, array=group[high] - group[estimate],
+                             arrayminus=group[estimate] - group[low], color="#555555", thickness=1.5),
+                customdata=np.stack([group[low], group[high]], axis=-1),
+                hovertemplate=("%{y}<br>changement : %{x:+,.1f}" + suffix + "<br>intervalle à 95 % : "
+                               "[%{customdata[0]:,.1f} ; %{customdata[1]:,.1f}]<extra>" + verdict_text(v) + "</extra>"),
+            ), row=row, col=1)
+            seen.add(v)
+        fig.add_vline(x=0, line=dict(color=BLACK, width=1), row=row, col=1)
+    _layout(fig, title, 150 + 34 * sum(counts) + 40 * len(units))
+    fig.update_yaxes(automargin=True)
+    return finished(fig)
+
+
+# --- parcours ------------------------------------------------------------------------------------------
+
+def series_chart(serie: SerieIndicateur, debut: date | None = None, fin: date | None = None) -> go.Figure:
+    """One parcours × indicateur: monthly values, deployment, 12-month baseline, counterfactual and target."""
+    points = serie.points
+    if debut is not None and fin is not None:
+        points = points[(points["mois"] >= debut) & (points["mois"] <= fin)]
+    fmt, suffix = unit_hover(serie.unite)
+    unit_words = {"%": "%", "jours": "jours", "nombre": "nombre", "ratio": "ratio"}[serie.unite]
+    fig = go.Figure()
+    after = points[points["contrefactuel"].notna()]
+    if serie.deploiement is not None:
+        after = after[after["mois"] >= serie.deploiement]
+    if len(after):
+        fig.add_trace(go.Scatter(x=after["mois"], y=after["contrefactuel_haut"], mode="lines", line=dict(width=0),
+                                 showlegend=False, hoverinfo="skip", legendgroup="cf"))
+        fig.add_trace(go.Scatter(
+            x=after["mois"], y=after["contrefactuel_bas"], mode="lines", line=dict(width=0), fill="tonexty",
+            fillcolor="rgba(86,180,233,0.30)", name="intervalle à 95 % du contrefactuel", legendgroup="cf",
+            customdata=after["contrefactuel_haut"],
+            hovertemplate=f"intervalle : [%{{y:{fmt}}} ; %{{customdata:{fmt}}}]{suffix}<extra></extra>"))
+        fig.add_trace(go.Scatter(
+            x=after["mois"], y=after["contrefactuel"], mode="lines", line=dict(color=BLUE, dash="dash", width=2),
+            name="sans la refonte (contrefactuel du modèle)",
+            hovertemplate=f"sans la refonte : %{{y:{fmt}}}{suffix}<extra></extra>"))
+    step = "valeur trimestrielle" if serie.periodicite == "trimestrielle" else "valeur mensuelle"
+    fig.add_trace(go.Scatter(
+        x=points["mois"], y=points["valeur"], mode="lines+markers", name=step,
+        line=dict(color=BLACK, width=2), marker=dict(size=6, symbol="circle"),
+        hovertemplate=f"{step} : %{{y:{fmt}}}{suffix}<extra></extra>"))
+    if serie.moyenne_reference is not None and serie.deploiement is not None:
+        x = [serie.debut_reference, add_months(serie.deploiement, -1)]
+        label = f"moyenne des 12 mois avant : {format_value(serie.moyenne_reference, serie.unite)}"
+        fig.add_trace(go.Scatter(x=x, y=[serie.moyenne_reference] * 2, mode="lines", name=label,
+                                 line=dict(color=ORANGE, dash="dot", width=3),
+                                 hovertemplate=f"moyenne des 12 mois avant : %{{y:{fmt}}}{suffix}<extra></extra>"))
+    shown = pd.concat([points["valeur"], after["contrefactuel_bas"], after["contrefactuel_haut"]]).dropna()
+    if serie.moyenne_reference is not None:
+        shown = pd.concat([shown, pd.Series([serie.moyenne_reference])])
+    low, high = (float(shown.min()), float(shown.max())) if len(shown) else (0.0, 1.0)
+    pad = max((high - low) * 0.08, abs(high) * 0.02, 1e-6)
+    y_range = [low - pad, high + pad]
+    if serie.cible is not None and len(points):
+        label = f"cible : {format_value(serie.cible, serie.unite)}"
+        inside = low - 2 * (high - low) <= serie.cible <= high + 2 * (high - low)
+        if inside:
+            y_range = [min(y_range[0], serie.cible - pad), max(y_range[1], serie.cible + pad)]
+            fig.add_trace(go.Scatter(x=[points["mois"].min(), points["mois"].max()], y=[serie.cible] * 2,
+                                     mode="lines", name=label, line=dict(color=PURPLE, dash="dashdot", width=2),
+                                     hovertemplate=f"cible : %{{y:{fmt}}}{suffix}<extra></extra>"))
+        else:  # far off the values: say where it is rather than crush the series
+            above = serie.cible > high
+            fig.add_annotation(x=0, xref="paper", y=1 if above else 0, yref="paper", showarrow=False,
+                               xanchor="left", yanchor="top" if above else "bottom", font=dict(color=PURPLE),
+                               text=f"{'↑' if above else '↓'} {label} (hors du cadre, "
+                                    f"{'au-dessus' if above else 'en dessous'})")
+    if serie.deploiement is not None and len(points) and points["mois"].min() <= serie.deploiement <= points["mois"].max():
+        x = serie.deploiement.isoformat()
+        fig.add_shape(type="line", x0=x, x1=x, y0=0, y1=1, yref="paper", line=dict(color=BLACK, width=2))
+        fig.add_annotation(x=x, y=1, yref="paper", text=f"déploiement ({format_month(serie.deploiement)})",
+                           showarrow=False, xanchor="left", yanchor="bottom", font=dict(size=12))
+    title = f"{serie.libelle} – {serie.parcours}"
+    _layout(fig, title, 470, hovermode="x unified")
+    fig.update_xaxes(tickformat="%b %Y", hoverformat="%B %Y", title_text=None)
+    fig.update_yaxes(title_text=f"{serie.libelle} ({unit_words})", tickformat=fmt.replace(".0f", "d"),
+                     range=y_range)
+    return finished(fig)
+
+
+def overview_multiples(values: pd.DataFrame, verdicts: pd.DataFrame, deployment: date | None,
+                       order: list[str], cols: int = 3) -> go.Figure:
+    """Small multiples: every indicator of one parcours, its values and the deployment month."""
+    codes = [c for c in order if c in set(values["indicateur"])]
+    rows = max(1, int(np.ceil(len(codes) / cols)))
+    symbols = dict(zip(verdicts["indicateur"], verdicts["symbole"])) if len(verdicts) else {}
+    labels = values.drop_duplicates("indicateur").set_index("indicateur")["libelle_indicateur"]
+    titles = [f"{symbols.get(c, '–')} {labels[c]}" for c in codes]
+    fig = make_subplots(rows=rows, cols=cols, subplot_titles=titles, vertical_spacing=0.5 / rows,
+                        horizontal_spacing=0.06)
+    by_code = dict(tuple(values.groupby("indicateur")))
+    for n, code in enumerate(codes):
+        r, c = n // cols + 1, n % cols + 1
+        data = by_code[code]
+        fmt, suffix = unit_hover(data["unite"].iloc[0])
+        fig.add_trace(go.Scatter(x=data["mois"], y=data["valeur"], mode="lines", line=dict(color=BLACK, width=1.5),
+                                 showlegend=False, name=labels[code],
+                                 hovertemplate=f"%{{x|%b %Y}} : %{{y:{fmt}}}{suffix}<extra>{labels[code]}</extra>"),
+                      row=r, col=c)
+        if deployment is not None:
+            fig.add_vline(x=deployment.isoformat(), line=dict(color=BLUE, width=1.5, dash="dash"), row=r, col=c)
+    _layout(fig, "Tous les indicateurs du parcours (trait pointillé bleu : déploiement)", 150 + 190 * rows)
+    fig.update_annotations(font=dict(size=12))
+    fig.update_xaxes(tickformat="%b %Y", nticks=4)
+    fig.update_yaxes(nticks=4)
+    return finished(fig)
+
+
+# --- engagements ---------------------------------------------------------------------------------------
+
+def event_study_chart(rows: pd.DataFrame, overall: pd.DataFrame, title: str) -> go.Figure:
+    """Event study per indicator: the effect by period since deployment with its 95 % interval; the periods
+    before the deployment are placebo checks (they should be close to 0)."""
+    codes = list(dict.fromkeys(rows["indicateur"]))
+    if not codes:
+        return _layout(go.Figure(), title, 200)
+    overall = overall.set_index("indicateur") if len(overall) else overall
+    titles = []
+    for code in codes:
+        label = rows.loc[rows["indicateur"] == code, "libelle_indicateur"].iloc[0]
+        if len(overall) and code in overall.index:
+            o = overall.loc[code]
+            titles.append(f"{label}<br><sup>effet global {format_number(o['estimation'], 1, signed=True)} "
+                          f"[{format_number(o['bas'], 1)} ; {format_number(o['haut'], 1)}]</sup>")
+        else:
+            titles.append(label)
+    cols = min(2, len(codes))
+    nrows = int(np.ceil(len(codes) / cols))
+    fig = make_subplots(rows=nrows, cols=cols, subplot_titles=titles, vertical_spacing=0.32 / nrows + 0.08,
+                        horizontal_spacing=0.08)
+    shown = set()
+    for n, code in enumerate(codes):
+        r, c = n // cols + 1, n % cols + 1
+        data = rows[rows["indicateur"] == code]
+        step = data["pas"].iloc[0]
+        for placebo, part in data.groupby("placebo"):
+            name = ("avant le déploiement (test placebo : devrait rester proche de 0)" if placebo
+                    else "depuis le déploiement (effet)")
+            fig.add_trace(go.Scatter(
+                x=part["periode"], y=part["estimation"], mode="markers", name=name, legendgroup=name,
+                showlegend=name not in shown,
+                marker=dict(symbol="circle-open" if placebo else "circle", size=9,
+                            color=GREY if placebo else BLUE, line=dict(width=2, color="#777777" if placebo else BLUE)),
+                error_y=dict(type="data", symmetric=False, array=part["haut"] - part["estimation"],
+                             arrayminus=part["estimation"] - part["bas"], color="#777777" if placebo else BLUE,
+                             thickness=1.3),
+                customdata=np.stack([part["bas"], part["haut"], part["n"]], axis=-1),
+                hovertemplate=(f"%{{x}} {step} depuis le déploiement<br>effet : %{{y:+,.2f}}<br>"
+                               "intervalle à 95 % : [%{customdata[0]:,.2f} ; %{customdata[1]:,.2f}]<br>"
+                               "%{customdata[2]} parcours<extra></extra>")), row=r, col=c)
+            shown.add(name)
+        fig.add_hline(y=0, line=dict(color=BLACK, width=1), row=r, col=c)
+        fig.add_vline(x=-0.5, line=dict(color=BLACK, width=1, dash="dot"), row=r, col=c)
+        fig.update_xaxes(title_text=f"{step} depuis le déploiement", row=r, col=c, tickformat="d")
+    _layout(fig, title, 140 + 300 * nrows)
+    fig.update_annotations(font=dict(size=13))
+    return finished(fig)
+
+
+# --- agents ----------------------------------------------------------------------------------------------
+
+QUADRANT_STYLE = {  # colour and marker of each situation: better on both sides, mixed, worse...
+    "gagnant-gagnant": (GREEN, "star"),
+    "usagers gagnants, agents inchangés": (GREEN_TINT, "triangle-right"),
+    "agents gagnants, usagers inchangés": (GREEN_TINT, "triangle-up"),
+    "usagers gagnants, agents perdants": (ORANGE, "triangle-se"),
+    "agents gagnants, usagers perdants": (ORANGE, "triangle-nw"),
+    "pas de changement détectable des deux côtés": (GREY, "circle"),
+    "usagers perdants, agents inchangés": (VERMILLION_TINT, "triangle-left"),
+    "agents perdants, usagers inchangés": (VERMILLION_TINT, "triangle-down"),
+    "perdant-perdant": (VERMILLION, "x"),
+    QUADRANT_INSUFFICIENT: ("#777777", "circle-open"),
+}
+
+
+# Situations drawn without their parcours's name, so that the names that matter stay readable.
+QUIET_SITUATIONS = ("pas de changement détectable des deux côtés", QUADRANT_INSUFFICIENT)
+
+
+def win_win_quadrant(pairs: pd.DataFrame, users_label: str, agents_label: str, users_unit: str,
+                     agents_unit: str) -> go.Figure:
+    """Each parcours placed by its change for the users (x) and for the agents (y), both oriented so that
+    right and up mean better; the situation (gagnant-gagnant…) comes from the two stored verdicts."""
+    fig = go.Figure()
+    for label, (colour, symbol) in QUADRANT_STYLE.items():
+        part = pairs[pairs["quadrant"] == label]
+        if part.empty:
+            continue
+        fig.add_trace(go.Scatter(
+            x=part["oriente_usagers"], y=part["oriente_agents"], name=label,
+            mode="markers" if label in QUIET_SITUATIONS else "markers+text",
+            text=part["parcours"], textposition="top center", textfont=dict(size=10),
+            marker=dict(symbol=symbol, size=14, color=colour,
+                        line=dict(color=colour if symbol.endswith("-open") else BLACK,
+                                  width=2 if symbol.endswith("-open") else 1)),
+            error_x=dict(type="data", symmetric=False, array=part["oriente_haut_usagers"] - part["oriente_usagers"],
+                         arrayminus=part["oriente_usagers"] - part["oriente_bas_usagers"], color="#AAAAAA",
+                         thickness=1),
+            error_y=dict(type="data", symmetric=False, array=part["oriente_haut_agents"] - part["oriente_agents"],
+                         arrayminus=part["oriente_agents"] - part["oriente_bas_agents"], color="#AAAAAA",
+                         thickness=1),
+            customdata=np.stack([part["libelle_parcours"], part["verdict_affiche_usagers"],
+                                 part["verdict_affiche_agents"]], axis=-1),
+            hovertemplate=("<b>%{text}</b> – %{customdata[0]}<br>usagers : %{customdata[1]}<br>"
+                           "agents : %{customdata[2]}<extra>" + label + "</extra>")))
+    fig.add_hline(y=0, line=dict(color=BLACK, width=1))
+    fig.add_vline(x=0, line=dict(color=BLACK, width=1))
+    for x, y, text, xa, ya in ((1, 1, "gagnant-gagnant", "right", "top"),
+                               (0, 1, "agents gagnants,<br>usagers perdants", "left", "top"),
+                               (1, 0, "usagers gagnants,<br>agents perdants", "right", "bottom"),
+                               (0, 0, "perdant-perdant", "left", "bottom")):
+        fig.add_annotation(x=x, y=y, xref="paper", yref="paper", text=f"<i>{text}</i>", showarrow=False,
+                           xanchor=xa, yanchor=ya, font=dict(size=12, color="#555555"))
+    unit_x = EFFECT_UNITS.get(users_unit, "")
+    unit_y = EFFECT_UNITS.get(agents_unit, "")
+    _layout(fig, f"{agents_label} (agents) face à {users_label} (usagers)", 520)
+    fig.update_xaxes(title_text=f"Usagers : {users_label}, changement {unit_x} (à droite = mieux)",
+                     zeroline=False, tickformat=",.1f")
+    fig.update_yaxes(title_text=f"Agents : changement {unit_y}<br>(en haut = mieux)", zeroline=False,
+                     tickformat=",.1f")
+    return finished(fig)
+
+
+# --- mirror survey -----------------------------------------------------------------------------------------
+
+def mirror_dumbbells(gaps: pd.DataFrame, titles: dict[str, str]) -> go.Figure:
+    """Per mirror pair, each parcours's gap (agents − users, in points) before (○) and after (●) deployment."""
+    pairs = [p for p in titles if p in set(gaps["paire"])]
+    if not pairs:
+        return _layout(go.Figure(), "Écart de perception agents − usagers", 200)
+    fig = make_subplots(rows=1, cols=len(pairs), subplot_titles=[titles[p] for p in pairs], shared_yaxes=True,
+                        horizontal_spacing=0.04)
+    shown = set()
+    for n, pair in enumerate(pairs, start=1):
+        data = gaps[gaps["paire"] == pair]
+        both = data.dropna(subset=["ecart_avant", "ecart_apres"])
+        xs, ys = [], []
+        for r in both.itertuples():
+            xs += [r.ecart_avant, r.ecart_apres, None]
+            ys += [r.parcours, r.parcours, None]
+        fig.add_trace(go.Scatter(x=xs, y=ys, mode="lines", line=dict(color=GREY, width=2), showlegend=False,
+                                 hoverinfo="skip"), row=1, col=n)
+        for column, name, symbol, colour in (("ecart_avant", "avant le déploiement", "circle-open", BLACK),
+                                             ("ecart_apres", "depuis le déploiement", "circle", BLUE)):
+            part = data.dropna(subset=[column])
+            fig.add_trace(go.Scatter(
+                x=part[column], y=part["parcours"], mode="markers", name=name, legendgroup=name,
+                showlegend=name not in shown, marker=dict(symbol=symbol, size=11, color=colour,
+                                                          line=dict(width=2, color=colour)),
+                customdata=part["libelle_parcours"],
+                hovertemplate=f"<b>%{{y}}</b> – %{{customdata}}<br>{name} : %{{x:+,.1f}} pt<extra></extra>"),
+                row=1, col=n)
+            shown.add(name)
+        fig.add_vline(x=0, line=dict(color=BLACK, width=1), row=1, col=n)
+        fig.update_xaxes(title_text="agents − usagers (points)", tickformat="+,.0f", row=1, col=n)
+    height = 160 + 22 * gaps["parcours"].nunique()
+    _layout(fig, "Écart de perception agents − usagers, avant et depuis le déploiement", height)
+    fig.update_yaxes(autorange="reversed", automargin=True)
+    fig.update_annotations(font=dict(size=13))
+    return finished(fig)

@@ -1,0 +1,117 @@
+"""Conditions de travail des agents: the agents' indicators before / after, next to the users' indicators
+that should drive them — the win-win picture, shown as it is."""
+
+from pathlib import Path
+
+import pandas as pd
+import streamlit as st
+
+from indicateurs import graphiques, tableaux
+from indicateurs.db import Database
+from ui.contexte import database, referentiel, version
+from ui.graphique import show_chart, table_downloads
+from ui.mise_en_page import banner, empty_state, sidebar_filters
+
+COUNT_COLUMNS = {"amelioration": "▲ Améliorations", "pas_de_changement": "● Pas de changement",
+                 "degradation": "▼ Dégradations", "insuffisant": "○ Données insuffisantes"}
+PAIR_COLUMNS = {"parcours": "Parcours", "libelle_parcours": "Libellé", "quadrant": "Situation",
+                "verdict_affiche_usagers": "Usagers : verdict", "verdict_affiche_agents": "Agents : verdict",
+                "phrase_usagers": "Usagers : en une phrase", "phrase_agents": "Agents : en une phrase"}
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def _agents(path: str, data_version: int, direction: str | None, _ref) -> dict:
+    db = Database(Path(path))
+    verdicts = tableaux.verdict_rows(db, _ref, direction=direction)
+    agents = tableaux.agents_before_after(verdicts, _ref)
+    counts = pd.DataFrame([
+        {"indicateur": code, "libelle_indicateur": part["libelle_indicateur"].iloc[0],
+         "lie_a": part["lie_a"].iloc[0],
+         **{c: int((part["verdict"].map(tableaux.COUNT_COLUMNS) == c).sum()) for c in COUNT_COLUMNS}}
+        for code, part in agents.groupby("indicateur", sort=False)])
+    pairs = tableaux.agents_pairs(verdicts, _ref)
+    summary = pd.DataFrame()
+    if len(pairs):
+        pairs["paire"] = pairs["libelle_agents"] + " ↔ " + pairs["libelle_usagers"]
+        summary = pd.crosstab(pairs["quadrant"], pairs["paire"])
+        order = [q for q in graphiques.QUADRANT_STYLE if q in summary.index]
+        summary = summary.loc[order].rename_axis(index="situation", columns=None).reset_index()
+    return {"agents": agents, "comptes": counts, "paires": pairs, "resume": summary}
+
+
+@st.cache_resource(show_spinner=False, max_entries=32)
+def _figures(path: str, data_version: int, direction: str | None, _data: dict, _ref) -> dict:
+    figures = {}
+    if len(_data["comptes"]):
+        figures["comptes"] = graphiques.stacked_counts(_data["comptes"], "libelle_indicateur",
+                                                       "Les indicateurs des agents : verdicts des parcours")
+    for code, pair in _data["paires"].groupby("indicateur_agents", sort=False) if len(_data["paires"]) else []:
+        agents, users = _ref.indicateur(code), _ref.indicateur(_ref.indicateur(code).lie_a)
+        figures[code] = graphiques.win_win_quadrant(pair, users.libelle, agents.libelle,
+                                                    pair["effet_unite_usagers"].iloc[0],
+                                                    pair["effet_unite_agents"].iloc[0])
+    return figures
+
+
+st.title("Conditions de travail des agents")
+st.caption("La refonte devait aussi alléger le travail des agents : moins de relances, moins d'allers-retours, "
+           "moins de sollicitations et d'incivilités. Chaque indicateur des agents est mis en regard de "
+           "l'indicateur des usagers qui devrait l'entraîner.")
+banner()
+debut, fin, direction = sidebar_filters()
+ref = referentiel()
+db = database()
+path, data_version = str(db.path), version()
+data = _agents(path, data_version, direction, ref)
+if data["agents"].empty:
+    empty_state("Aucun résultat n'est encore calculé pour les indicateurs des agents"
+                + (f" de la direction {direction}" if direction else "")
+                + " : il faut au moins 12 mois de valeurs avant le déploiement et 6 mois après.")
+    st.stop()
+
+figures = _figures(path, data_version, direction, data, ref)
+st.subheader("Avant / après, côté agents")
+counts = data["comptes"]
+alt = "Verdicts des indicateurs des agents : " + " ; ".join(
+    f"{r.libelle_indicateur} : {r.amelioration} amélioration(s), {r.pas_de_changement} sans changement, "
+    f"{r.degradation} dégradation(s), {r.insuffisant} insuffisant(s)" for r in counts.itertuples()) + "."
+show_chart(figures["comptes"], alt=alt, name="agents-verdicts", key="comptes", data=counts,
+           columns={"indicateur": "Code", "libelle_indicateur": "Indicateur des agents",
+                    "lie_a": "Indicateur usagers lié", **COUNT_COLUMNS})
+agents = data["agents"]
+st.dataframe(tableaux.results_for_display(agents).assign(**{"Indicateur usagers lié": agents["lie_a"].to_numpy()}),
+             hide_index=True, width="stretch")
+table_downloads(agents.drop(columns=["symbole", "verdict_affiche"]), "agents-avant-apres", key="agents")
+
+st.subheader("Gagnant-gagnant ?")
+pairs = data["paires"]
+if pairs.empty:
+    empty_state("Aucun parcours n'a encore de résultat à la fois côté usagers et côté agents.")
+    st.stop()
+st.markdown("Pour chaque parcours, le verdict côté usagers et le verdict côté agents donnent sa situation : "
+            "**gagnant-gagnant** quand les deux se sont significativement améliorés, **usagers gagnants, agents "
+            "perdants** quand le service s'est amélioré au prix du travail des agents, etc. « Inchangé » veut dire "
+            "« pas de changement détectable ».")
+summary = data["resume"]
+st.caption("Nombre de parcours dans chaque situation, pour chaque paire agents ↔ usagers.")
+st.dataframe(summary, hide_index=True, width="stretch", column_config={"situation": "Situation"})
+table_downloads(summary, "agents-gagnant-gagnant", key="situations")
+
+codes = list(dict.fromkeys(pairs["indicateur_agents"]))
+tabs = st.tabs([f"{ref.indicateur(c).libelle} ↔ {ref.indicateur(ref.indicateur(c).lie_a).libelle}" for c in codes])
+for tab, code in zip(tabs, codes):
+    with tab:
+        pair = pairs[pairs["indicateur_agents"] == code]
+        agents_ind, users_ind = ref.indicateur(code), ref.indicateur(ref.indicateur(code).lie_a)
+        counts = pair["quadrant"].value_counts()
+        st.markdown(" · ".join(f"**{label}** : {n}" for label, n in counts.items()))
+        alt = (f"Nuage de points : pour chaque parcours, le changement de « {users_ind.libelle} » (usagers, en "
+               f"abscisse) et de « {agents_ind.libelle} » (agents, en ordonnée), orientés pour que droite et haut "
+               "veuillent dire mieux. " + " ; ".join(f"{label} : {n} parcours" for label, n in counts.items()) + ".")
+        show_chart(figures[code], alt=alt, name=f"gagnant-gagnant-{code}", key=f"paire-{code}",
+                   data=pair[list(PAIR_COLUMNS) + ["oriente_usagers", "oriente_agents"]],
+                   columns={**PAIR_COLUMNS, "oriente_usagers": "Usagers : changement orienté (+ = mieux)",
+                            "oriente_agents": "Agents : changement orienté (+ = mieux)"})
+        st.caption("Les barres grises sont les intervalles de confiance à 95 %. La situation vient des verdicts "
+                   "(après correction pour comparaisons multiples), pas de la seule position du point. Les parcours "
+                   "aux données insuffisantes n'ont pas d'estimation à placer : ils figurent dans le tableau.")

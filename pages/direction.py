@@ -1,0 +1,174 @@
+"""Direction: what the redesign changed in the parcours of one direction, indicator by indicator."""
+
+from pathlib import Path
+
+import pandas as pd
+import streamlit as st
+
+from indicateurs import graphiques, tableaux
+from indicateurs.db import Database
+from indicateurs.format_fr import format_month, format_number
+from ui.contexte import database, referentiel, version
+from ui.graphique import show_chart, table_downloads
+from ui.mise_en_page import banner, empty_state, sidebar_filters
+
+VERDICT_FIRST = {tableaux.IMPROVEMENT: 0, tableaux.DEGRADATION: 1, tableaux.RISE: 2, tableaux.FALL: 2,
+                 tableaux.NO_CHANGE: 3, tableaux.INSUFFICIENT: 4}
+COUNT_COLUMNS = {"amelioration": "▲ Améliorations", "pas_de_changement": "● Pas de changement",
+                 "degradation": "▼ Dégradations", "insuffisant": "○ Données insuffisantes"}
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def _all_directions(path: str, data_version: int, _ref) -> pd.DataFrame:
+    db = Database(Path(path))
+    verdicts = tableaux.verdict_rows(db, _ref)
+    status = tableaux.parcours_status(db, _ref, verdicts)
+    return tableaux.direction_overview(status, tableaux.direction_scores(db, _ref), _ref)
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def _direction(path: str, data_version: int, direction: str, _ref) -> dict:
+    db = Database(Path(path))
+    verdicts = tableaux.verdict_rows(db, _ref, direction=direction)
+    scores = tableaux.direction_scores(db, _ref)
+    score = scores.loc[scores["direction"] == direction, "score"]
+    return {"verdicts": verdicts, "parcours": tableaux.parcours_status(db, _ref, verdicts, direction),
+            "effets": tableaux.direction_effects(db, _ref, direction),
+            "score": float(score.iloc[0]) if len(score) else None}
+
+
+@st.cache_resource(show_spinner=False, max_entries=32)
+def _figures(path: str, data_version: int, direction: str, _data: dict) -> dict:
+    figures = {}
+    judged = _data["parcours"][_data["parcours"]["statut"] == "déployé"]
+    if len(judged):
+        figures["comptes"] = graphiques.stacked_counts(judged, "code", f"Verdicts des parcours de la direction {direction}")
+    if len(_data["effets"]):
+        figures["effets"] = graphiques.effect_forest(
+            _data["effets"], f"Effet de la refonte, direction {direction} (pondéré par le volume)")
+    return figures
+
+
+def _card(row) -> None:
+    """One indicator's before/after card: verdict (icon + words), means before and after, change with CI."""
+    with st.container(border=True):
+        st.markdown(f"**{row.libelle_indicateur}**")
+        st.markdown(tableaux.verdict_badge(row.verdict, row.provisoire))
+        if row.verdict == tableaux.INSUFFICIENT:
+            st.caption(row.phrase)
+            return
+        st.markdown(f"Moyenne des 12 mois avant : **{tableaux.format_mean(row.moyenne_avant, row.unite)}**  \n"
+                    f"Moyenne depuis le déploiement : **{tableaux.format_mean(row.moyenne_apres, row.unite)}** "
+                    f"({row.mois_apres} mois)")
+        st.markdown(f"Changement estimé : **{tableaux.change_text(row.estimate, row.low, row.high, row.effet_unite)}**")
+        st.caption(row.phrase)
+
+
+st.title("Direction")
+st.caption("Ce que la refonte a changé dans les parcours d'une direction : avant / après, indicateur par indicateur.")
+banner()
+debut, fin, direction = sidebar_filters()
+ref = referentiel()
+if not ref.parcours:
+    empty_state("Le référentiel n'est pas encore chargé. Lancez `python -m indicateurs init`.")
+    st.stop()
+db = database()
+path, data_version = str(db.path), version()
+
+if direction is None:
+    empty_state("Choisissez une direction dans le filtre « Direction » à gauche. Le lien de la page garde ce "
+                "choix (par exemple …/direction?direction=DPE) : vous pouvez le copier pour partager la vue.")
+    overview = _all_directions(path, data_version, ref)
+    if overview.empty:
+        st.stop()
+    st.subheader("Toutes les directions")
+    st.dataframe(overview.assign(score=overview["score"].map(lambda s: format_number(s, 2))), hide_index=True,
+                 width="stretch", column_config={"direction": "Direction", "libelle": "Libellé",
+                                                 "parcours": "Parcours", "deployes": "Déployés",
+                                                 "score": "Score", **COUNT_COLUMNS})
+    table_downloads(overview, "directions", key="directions")
+    st.stop()
+
+info = ref.direction(direction)
+data = _direction(path, data_version, direction, ref)
+parcours, verdicts = data["parcours"], data["verdicts"]
+st.header(f"{info.code} – {info.libelle}")
+if parcours.empty:
+    empty_state("Cette direction n'a pas encore de parcours dans le référentiel.")
+    st.stop()
+
+cols = st.columns(5)
+cols[0].metric("Parcours", format_number(len(parcours), 0))
+cols[1].metric("Déployés", format_number(int((parcours["statut"] == "déployé").sum()), 0))
+cols[2].metric("Score", format_number(data["score"], 2) if data["score"] is not None else "–",
+               help="1 = cible atteinte en moyenne (voir la page Méthodologie).")
+cols[3].metric("▲ Améliorations significatives", format_number(int(parcours["amelioration"].sum()), 0))
+cols[4].metric("▼ Dégradations significatives", format_number(int(parcours["degradation"].sum()), 0))
+
+st.subheader("Les parcours de la direction")
+shown = parcours.assign(deploiement=parcours["deploiement"].map(format_month),
+                        score=parcours["score"].map(lambda s: format_number(s, 2)))
+st.dataframe(shown.drop(columns=["direction", "provisoires"]), hide_index=True, width="stretch", column_config={
+    "code": "Code", "libelle": "Parcours", "public": "Public", "deploiement": "Déploiement", "statut": "Statut",
+    "mois_de_recul": "Mois de recul", "score": "Score", **COUNT_COLUMNS})
+table_downloads(parcours, f"parcours-{direction}", key="parcours-direction")
+
+if verdicts.empty or not (parcours["statut"] == "déployé").any():
+    empty_state("Les parcours de cette direction ne sont pas encore déployés : les comparaisons avant / après "
+                "apparaîtront après leur déploiement (il faut au moins 6 mois de recul). Leurs valeurs reçues sont "
+                "visibles sur la page « Parcours ».")
+    st.stop()
+
+figures = _figures(path, data_version, direction, data)
+if "comptes" in figures:
+    judged = parcours[parcours["statut"] == "déployé"]
+    alt = "Verdicts par parcours de la direction : " + " ; ".join(
+        f"{r.code} : {r.amelioration} amélioration(s), {r.pas_de_changement} sans changement, "
+        f"{r.degradation} dégradation(s), {r.insuffisant} insuffisant(s)" for r in judged.itertuples())
+    show_chart(figures["comptes"], alt=alt, name=f"verdicts-{direction}", key="comptes",
+               data=judged[["code", "libelle", "amelioration", "pas_de_changement", "degradation", "insuffisant"]],
+               columns={"code": "Parcours", "libelle": "Libellé", **COUNT_COLUMNS})
+if "effets" in figures:
+    effects = data["effets"]
+    st.subheader("Sur l'ensemble de la direction")
+    st.caption("Effet de chaque indicateur sur l'ensemble des parcours jugés de la direction : moyenne des effets "
+               "des parcours pondérée par leur volume de demandes, avec son intervalle de confiance à 95 %. "
+               "Le symbole dit le verdict.")
+    alt = f"Effets agrégés de la direction {direction} : " + " ; ".join(
+        f"{r.libelle_indicateur} : {tableaux.change_text(r.effet, r.effet_bas, r.effet_haut, r.effet_unite)}, "
+        f"{r.verdict}" for r in effects.itertuples()) + "."
+    show_chart(figures["effets"], alt=alt, name=f"effets-{direction}", key="effets",
+               data=effects[["libelle_indicateur", "effet", "effet_bas", "effet_haut", "effet_unite", "n_parcours",
+                             "verdict_affiche"]],
+               columns={"libelle_indicateur": "Indicateur", "effet": "Effet", "effet_bas": "Borne basse (95 %)",
+                        "effet_haut": "Borne haute (95 %)", "effet_unite": "Unité", "n_parcours": "Parcours",
+                        "verdict_affiche": "Verdict"})
+
+st.subheader("Avant / après, indicateur par indicateur")
+st.caption("Moyennes des valeurs reçues dans les 12 mois avant le déploiement et depuis ; « changement estimé » : "
+           "l'écart, au moment du déploiement, à ce que la tendance d'avant laissait attendre (série temporelle "
+           "interrompue), avec son intervalle de confiance à 95 %. Les verdicts significatifs viennent en premier.")
+tabs = st.tabs([f"{r.code}" for r in parcours.itertuples()])
+for tab, p in zip(tabs, parcours.itertuples()):
+    with tab:
+        st.markdown(f"**{p.libelle}** · déploiement : {format_month(p.deploiement) if p.deploiement else 'non planifié'}"
+                    f" · {p.statut}")
+        mine = verdicts[verdicts["parcours"] == p.code]
+        if p.statut != "déployé" or mine.empty:
+            empty_state("Ce parcours n'est pas encore déployé : pas encore de comparaison avant / après. "
+                        "Ses valeurs sont visibles sur la page « Parcours ».")
+            continue
+        mine = mine.assign(rang=mine["verdict"].map(VERDICT_FIRST).fillna(9)).sort_values("rang", kind="stable")
+        st.page_link("pages/parcours.py", label="Voir les séries mensuelles de ce parcours", icon=":material/timeline:",
+                     query_params={"parcours": p.code, "direction": direction})
+        grid = st.columns(3)
+        for n, row in enumerate(mine.itertuples()):
+            with grid[n % 3]:
+                _card(row)
+
+st.subheader("Tous les résultats de la direction")
+st.dataframe(tableaux.results_for_display(verdicts), hide_index=True, width="stretch")
+columns = ["parcours", "indicateur", "libelle_indicateur", "verdict", "provisoire", "moyenne_avant", "moyenne_apres",
+           "estimate", "low", "high", "effet_unite", "mois_avant", "mois_apres", "p_valeur", "p_ajustee", "methode",
+           "phrase"]
+table_downloads(verdicts[columns], f"resultats-{direction}", key="resultats-direction")

@@ -1,0 +1,128 @@
+"""Miroir agents / usagers: the same question asked to users and to agents, and the gap between their answers."""
+
+from pathlib import Path
+
+import streamlit as st
+
+from indicateurs import graphiques, tableaux
+from indicateurs.db import Database
+from indicateurs.format_fr import format_number, format_value
+from indicateurs.mois import month_code
+from indicateurs.referentiel import ENGAGEMENTS
+from ui.contexte import database, referentiel, version
+from ui.graphique import show_chart, table_downloads
+from ui.mise_en_page import banner, empty_state, sidebar_filters
+
+GAP_COLUMNS = {"paire": "Paire (indicateur usagers)", "engagement": "Engagement", "parcours": "Parcours",
+               "libelle_parcours": "Libellé", "direction": "Direction", "deploiement": "Déploiement",
+               "usagers_avant": "Usagers avant (%)", "agents_avant": "Agents avant (%)",
+               "ecart_avant": "Écart avant (pt)", "trimestres_avant": "Trimestres avant",
+               "usagers_apres": "Usagers depuis (%)", "agents_apres": "Agents depuis (%)",
+               "ecart_apres": "Écart depuis (pt)", "trimestres_apres": "Trimestres depuis",
+               "evolution": "Évolution de l'écart (pt)"}
+
+
+def _points(value) -> str:
+    return f"{format_number(value, 1, signed=True)}\u202fpt" if value == value else "–"
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def _mirror(path: str, data_version: int, direction: str | None, _ref) -> dict:
+    db = Database(Path(path))
+    values = tableaux.mirror_values(db, _ref, direction)
+    gaps = tableaux.mirror_gaps(values, _ref)
+    verdicts = tableaux.verdict_rows(db, _ref, direction=direction).set_index(["parcours", "indicateur"])
+    if len(gaps):
+        pairs = dict(tableaux.mirror_pairs(_ref))
+        gaps["verdict_usagers"] = [verdicts["verdict_affiche"].get((p, u), "–")
+                                   for p, u in zip(gaps["parcours"], gaps["paire"])]
+        gaps["verdict_agents"] = [verdicts["verdict_affiche"].get((p, pairs[u]), "–")
+                                  for p, u in zip(gaps["parcours"], gaps["paire"])]
+    return {"valeurs": values, "ecarts": gaps, "resume": tableaux.mirror_summary(gaps, db, _ref)}
+
+
+@st.cache_resource(show_spinner=False, max_entries=32)
+def _figure(path: str, data_version: int, direction: str | None, _data: dict, _titles: tuple):
+    return graphiques.mirror_dumbbells(_data["ecarts"], dict(_titles))
+
+
+st.title("Miroir agents / usagers")
+st.caption("L'enquête miroir pose la même question aux usagers et aux agents : l'information est-elle claire et à "
+           "jour ? l'accueil respectueux ? L'écart entre les deux réponses dit si les agents voient le service comme "
+           "les usagers le vivent.")
+banner()
+debut, fin, direction = sidebar_filters()
+ref = referentiel()
+db = database()
+path, data_version = str(db.path), version()
+pairs = tableaux.mirror_pairs(ref)
+if not pairs:
+    empty_state("Le référentiel ne déclare aucune paire d'indicateurs miroir (colonne « miroir »).")
+    st.stop()
+data = _mirror(path, data_version, direction, ref)
+gaps = data["ecarts"]
+if gaps.empty:
+    empty_state("Aucune réponse de l'enquête miroir n'a encore été reçue"
+                + (f" pour la direction {direction}" if direction else "")
+                + " : les deux volets (usagers et agents) sont trimestriels, en mars, juin, septembre et décembre.")
+    st.stop()
+
+st.markdown("**Écart = réponse des agents − réponse des usagers**, en points de pourcentage, sur les trimestres "
+            "où les deux volets ont été reçus. Un écart positif : les agents jugent le service meilleur que les usagers. "
+            "Un écart qui se rapproche de 0 : les deux regards convergent.")
+titles = {}
+for users, agents in pairs:
+    ind = ref.indicateur(users)
+    titles[users] = f"Engagement {ind.engagement} – {ind.libelle.split(' (')[0]}"
+summary = data["resume"]
+for users, agents in pairs:
+    ind = ref.indicateur(users)
+    st.subheader(titles[users])
+    st.caption(f"Règle d'or : {ENGAGEMENTS[ind.engagement]}. Usagers : « {ind.libelle} » ; agents : "
+               f"« {ref.indicateur(agents).libelle} ».")
+    row = summary[summary["paire"] == users]
+    if row.empty:
+        empty_state("Pas encore de parcours avec des réponses des deux volets avant et depuis son déploiement.")
+        continue
+    r = row.iloc[0]
+    cols = st.columns(3)
+    cols[0].metric("Écart avant le déploiement", _points(r["ecart_avant"]))
+    cols[1].metric("Écart depuis le déploiement", _points(r["ecart_apres"]))
+    cols[2].metric("Évolution de l'écart", _points(r["evolution"]),
+                   help="Moyenne sur les parcours déployés, pondérée par leur volume de demandes ; descriptive, "
+                        "sans test statistique.")
+    st.caption(f"Sur {int(r['parcours'])} parcours déployés ayant des réponses avant et depuis leur déploiement ; "
+               "moyenne pondérée par le volume de demandes de chaque parcours.")
+
+st.subheader("Parcours par parcours")
+fig = _figure(path, data_version, direction, data, tuple(titles.items()))
+both = gaps.dropna(subset=["ecart_avant", "ecart_apres"])
+alt = ("Pour chaque parcours et chaque paire, l'écart agents − usagers avant (rond creux) et depuis (rond plein) "
+       "le déploiement. " + " ; ".join(
+           f"{titles[p]} : {len(part)} parcours, dont {int((part['ecart_apres'].abs() < part['ecart_avant'].abs()).sum())} "
+           "où l'écart s'est resserré" for p, part in both.groupby("paire")) + ".")
+show_chart(fig, alt=alt, name="miroir-ecarts", key="ecarts",
+           data=gaps.assign(deploiement=gaps["deploiement"].map(lambda d: month_code(d) if d else "")),
+           columns={**GAP_COLUMNS, "verdict_usagers": "Verdict usagers", "verdict_agents": "Verdict agents"})
+shown = gaps.assign(ecart_avant=gaps["ecart_avant"].map(_points), ecart_apres=gaps["ecart_apres"].map(_points),
+                    evolution=gaps["evolution"].map(_points), paire=gaps["paire"].map(titles))
+st.dataframe(shown[["paire", "parcours", "ecart_avant", "ecart_apres", "evolution", "verdict_usagers",
+                    "verdict_agents"]], hide_index=True, width="stretch",
+             column_config={"paire": "Paire", "parcours": "Parcours", "ecart_avant": "Écart avant",
+                            "ecart_apres": "Écart depuis", "evolution": "Évolution de l'écart",
+                            "verdict_usagers": "Verdict côté usagers", "verdict_agents": "Verdict côté agents"})
+st.caption("Les verdicts de chaque volet viennent du modèle de chaque série (voir la page Méthodologie) ; l'écart "
+           "et son évolution sont des moyennes descriptives des trimestres reçus.")
+
+st.subheader("Les réponses trimestrielles")
+values = tableaux.months_of(data["valeurs"], debut, fin)
+st.dataframe(values.assign(mois=values["mois"].map(month_code), paire=values["paire"].map(titles),
+                           usagers=values["usagers"].map(lambda v: format_value(v, "%")),
+                           agents=values["agents"].map(lambda v: format_value(v, "%")),
+                           ecart=values["ecart"].map(_points)),
+             hide_index=True, width="stretch",
+             column_config={"paire": "Paire", "engagement": "Engagement", "parcours": "Parcours",
+                            "direction": "Direction", "mois": "Trimestre (mois)", "usagers": "Usagers",
+                            "agents": "Agents", "ecart": "Écart agents − usagers",
+                            "periode": "Avant / depuis le déploiement"})
+table_downloads(values.assign(mois=values["mois"].map(month_code)), "miroir-reponses", key="reponses")

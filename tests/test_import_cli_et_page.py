@@ -1,0 +1,174 @@
+"""The monthly import as the SRU does it: from the command line and from the Import page, on real files."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pytest
+import streamlit as st
+from streamlit.testing.v1 import AppTest
+
+from indicateurs.lecture import verdicts
+from indicateurs.valeurs import export_values, list_imports
+
+ROOT = Path(__file__).resolve().parents[1]
+APP = ROOT / "app.py"
+
+# Two corrected values for October 2026 and one new comment, as a direction's Excel writes it:
+# Windows-1252, semicolons, decimal comma, CRLF.
+CORRECTION = (
+    "parcours;indicateur;mois;valeur;commentaire\r\n"
+    "DPE-ENCOMBRANTS;DELAI_TRAITEMENT;10/2026;4,5;délai recalculé après contrôle\r\n"
+    "DPE-ENCOMBRANTS;TAUX_DECROCHE;octobre 2026;91,0;\r\n"
+).encode("cp1252")
+
+REJECTED = (
+    "parcours;indicateur;mois;valeur\r\n"
+    "DPE-ENCOMBRANT;DELAI_TRAITEMENT;2026-10;4,5\r\n"
+    "DPE-ENCOMBRANTS;TAUX_DECROCHE;2026-10;120\r\n"
+).encode("utf-8")
+
+
+def cli(db, *args: str) -> subprocess.CompletedProcess:
+    env = {k: v for k, v in os.environ.items() if k != "OBSERVATOIRE_DB"}
+    return subprocess.run([sys.executable, "-m", "indicateurs", "--db", str(db.path), "--utilisateur", "sru.test",
+                           *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=180)
+
+
+def _value(db, parcours, indicateur, mois="2026-10"):
+    export = export_values(db)
+    row = export[(export["parcours"] == parcours) & (export["indicateur"] == indicateur) & (export["mois"] == mois)]
+    return row.iloc[0]
+
+
+def test_cli_rejects_a_wrong_file_and_stores_nothing(demo_db, tmp_path):
+    path = tmp_path / "dpe_octobre.csv"
+    path.write_bytes(REJECTED)
+    before = export_values(demo_db)
+    result = cli(demo_db, "import", str(path), "--json", "--dernier-mois", "2026-10")
+    assert result.returncode == 1
+    problems = json.loads(result.stdout)
+    assert [(p["fichier"], p["ligne"], p["colonne"], p["valeur"]) for p in problems] == [
+        ("dpe_octobre.csv", 2, "parcours", "DPE-ENCOMBRANT"), ("dpe_octobre.csv", 3, "valeur", "120")]
+    assert "DPE-ENCOMBRANTS" in problems[0]["message"]  # the closest code is suggested
+    pd.testing.assert_frame_equal(before, export_values(demo_db))
+    assert list_imports(demo_db)["statut"].iloc[0] == "rejeté"
+
+
+def test_cli_dry_run_then_import_then_reimport_then_cancel(demo_db, tmp_path):
+    path = tmp_path / "dpe_correction.csv"
+    path.write_bytes(CORRECTION)
+    old_delay = _value(demo_db, "DPE-ENCOMBRANTS", "DELAI_TRAITEMENT")["valeur"]
+
+    dry = cli(demo_db, "import", str(path), "--dry-run", "--dernier-mois", "2026-10")
+    assert dry.returncode == 0, dry.stderr
+    assert "0 nouvelle(s), 2 révisée(s) et 0 inchangée(s)" in dry.stdout
+    assert "rien n'a été écrit" in dry.stdout
+    assert _value(demo_db, "DPE-ENCOMBRANTS", "DELAI_TRAITEMENT")["valeur"] == old_delay
+
+    done = cli(demo_db, "import", str(path), "--dernier-mois", "2026-10")
+    assert done.returncode == 0, done.stderr
+    stored = _value(demo_db, "DPE-ENCOMBRANTS", "DELAI_TRAITEMENT")
+    assert (stored["valeur"], stored["commentaire"], stored["fichier"], stored["utilisateur"]) == \
+        (4.5, "délai recalculé après contrôle", "dpe_correction.csv", "sru.test")
+    assert _value(demo_db, "DPE-ENCOMBRANTS", "TAUX_DECROCHE")["valeur"] == 91.0
+    import_id = int(list_imports(demo_db)["id"].iloc[0])
+
+    again = cli(demo_db, "import", str(path), "--dernier-mois", "2026-10")
+    assert again.returncode == 0
+    assert "déjà été importé" in again.stdout
+
+    journal = cli(demo_db, "imports")
+    assert journal.returncode == 0 and "dpe_correction.csv" in journal.stdout
+
+    cancelled = cli(demo_db, "annuler", str(import_id))
+    assert cancelled.returncode == 0, cancelled.stderr
+    assert "2 valeur(s) restaurée(s)" in cancelled.stdout
+    assert _value(demo_db, "DPE-ENCOMBRANTS", "DELAI_TRAITEMENT")["valeur"] == old_delay
+    twice = cli(demo_db, "annuler", str(import_id))
+    assert twice.returncode == 1 and "déjà annulé" in twice.stderr
+
+
+def test_cli_template_and_completeness(demo_db, tmp_path):
+    out = tmp_path / "modele.xlsx"
+    result = cli(demo_db, "modele", "--direction", "DPE", "--mois", "2026-09", "--format", "xlsx", "--out", str(out))
+    assert result.returncode == 0, result.stderr
+    template = pd.read_excel(out, sheet_name="valeurs", engine="openpyxl")
+    # Two DPE parcours × (15 monthly + 6 quarterly indicators, September being a quarter month)
+    assert len(template) == 2 * 21
+    unknown = cli(demo_db, "modele", "--direction", "XXX", "--mois", "2026-09", "--out", str(out))
+    assert unknown.returncode == 2
+    missing = tmp_path / "manquantes.csv"
+    completeness = cli(demo_db, "completude", "--direction", "DVD", "--out", str(missing))
+    assert completeness.returncode == 0, completeness.stderr
+    assert completeness.stdout.startswith("direction,mois,attendues,recues,manquantes,taux")
+    # The demo data leaves out DVD-DEMENAGEMENT for September and October 2026.
+    assert "DVD-DEMENAGEMENT" in missing.read_bytes().decode("utf-8-sig")
+
+
+def test_missing_file_is_a_usage_error(demo_db):
+    result = cli(demo_db, "import", "/nulle/part.csv")
+    assert result.returncode == 2
+    assert "Fichier introuvable" in result.stderr
+
+
+@pytest.fixture
+def page(demo_db, monkeypatch):
+    st.cache_data.clear()
+    st.cache_resource.clear()
+    monkeypatch.setenv("OBSERVATOIRE_DB", str(demo_db.path))
+    monkeypatch.setenv("OBSERVATOIRE_UTILISATEUR", "agent.sru")
+    at = AppTest.from_file(str(APP), default_timeout=120).run()
+    at.switch_page("pages/import_donnees.py").run()
+    assert not at.exception
+    return at
+
+
+def test_import_page_checks_previews_and_imports(page, demo_db):
+    at = page
+    at.get("file_uploader")[0].set_value(("dpe_correction.csv", CORRECTION, "text/csv")).run()
+    assert not at.exception
+    metrics = {m.label: m.value for m in at.metric}
+    assert (metrics["Valeurs nouvelles"], metrics["Valeurs révisées"], metrics["Valeurs inchangées"]) == ("0", "2", "0")
+    before = verdicts(demo_db, parcours="DPE-ENCOMBRANTS")
+    at.button(key="confirmer").click().run()
+    assert not at.exception
+    assert any("Import n°" in s.value and "2 révisée(s)" in s.value for s in at.success)
+    stored = _value(demo_db, "DPE-ENCOMBRANTS", "DELAI_TRAITEMENT")
+    assert (stored["valeur"], stored["utilisateur"]) == (4.5, "agent.sru")
+    after = verdicts(demo_db, parcours="DPE-ENCOMBRANTS")
+    # The results were refreshed for the series the import touched.
+    delay_before = before.set_index("indicateur").loc["DELAI_TRAITEMENT", "estimate"]
+    delay_after = after.set_index("indicateur").loc["DELAI_TRAITEMENT", "estimate"]
+    assert delay_after != delay_before
+
+
+def test_import_page_shows_errors_with_lines(page, demo_db):
+    at = page
+    before = export_values(demo_db)
+    at.get("file_uploader")[0].set_value(("dpe_faux.csv", REJECTED, "text/csv")).run()
+    assert not at.exception
+    assert "2 erreur(s)" in at.error[0].value
+    problems = at.dataframe[0].value
+    assert problems["Ligne"].tolist() == [2, 3]
+    assert problems["Colonne"].tolist() == ["parcours", "valeur"]
+    assert not [b for b in at.button if b.key == "confirmer"]
+    pd.testing.assert_frame_equal(before, export_values(demo_db))
+
+
+def test_reader_role_has_no_import_page(demo_db, monkeypatch):
+    st.cache_data.clear()
+    st.cache_resource.clear()
+    monkeypatch.setenv("OBSERVATOIRE_DB", str(demo_db.path))
+    monkeypatch.setenv("OBSERVATOIRE_ROLE", "lecteur CODIR")
+    at = AppTest.from_file(str(APP), default_timeout=120).run()
+    assert not at.exception
+    with pytest.raises(ValueError, match="Could not find a navigation page"):
+        at.switch_page("pages/import_donnees.py")
+    at.switch_page("pages/completude.py").run()
+    assert not at.exception and at.title[0].value == "Complétude des envois"

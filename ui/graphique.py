@@ -1,0 +1,93 @@
+"""Showing a Plotly chart the same way on every page: in French, with a text alternative, its data
+table underneath (downloadable) and a PNG download from the camera of the chart's toolbar.
+
+Also ``table_downloads``: the same two buttons as ``ui.telechargements.download_buttons`` (CSV for Excel
+in French, XLSX, built by ``indicateurs.exporter``), but the files are built only when clicked. Building
+an XLSX costs about 30 ms per table with openpyxl; done on every run for every table and chart, it was
+most of a page's time.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import plotly.graph_objects as go
+import streamlit as st
+
+from indicateurs.exporter import excel_csv_bytes, xlsx_bytes
+
+# Streamlit's Plotly bundles no French locale: it is passed inline, with the toolbar's words.
+FRENCH_LOCALE = {
+    "format": {
+        "days": ["dimanche", "lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi"],
+        "shortDays": ["dim.", "lun.", "mar.", "mer.", "jeu.", "ven.", "sam."],
+        "months": ["janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre",
+                   "octobre", "novembre", "décembre"],
+        "shortMonths": ["janv.", "févr.", "mars", "avr.", "mai", "juin", "juil.", "août", "sept.", "oct.",
+                        "nov.", "déc."],
+        "date": "%d/%m/%Y",
+        "decimal": ",",
+        "thousands": "\u202f",
+        "grouping": [3],
+        "currency": ["", "\u00a0€"],
+    },
+    "dictionary": {
+        "Autoscale": "Échelle automatique",
+        "Box Select": "Sélection rectangulaire",
+        "Compare data on hover": "Comparer les données au survol",
+        "Double-click on legend to isolate one trace": "Double-cliquez sur la légende pour isoler une série",
+        "Double-click to zoom back out": "Double-cliquez pour dézoomer",
+        "Download plot": "Télécharger le graphique",
+        "Download plot as a PNG": "Télécharger le graphique en PNG",
+        "Download plot as a png": "Télécharger le graphique en PNG",
+        "Lasso Select": "Sélection au lasso",
+        "Pan": "Déplacer",
+        "Produced with Plotly.js": "Réalisé avec Plotly.js",
+        "Reset": "Réinitialiser",
+        "Reset axes": "Réinitialiser les axes",
+        "Reset view": "Réinitialiser la vue",
+        "Reset views": "Réinitialiser les vues",
+        "Show closest data on hover": "Afficher la donnée la plus proche au survol",
+        "Snapshot succeeded": "Capture réussie",
+        "Sorry, there was a problem downloading your image!": "Désolé, le téléchargement de l'image a échoué.",
+        "Taking snapshot - this may take a few seconds": "Capture en cours, quelques secondes…",
+        "Toggle Spike Lines": "Afficher ou masquer les lignes de repère",
+        "Toggle show closest data on hover": "Afficher ou masquer la donnée la plus proche au survol",
+        "Zoom": "Zoom",
+        "Zoom in": "Zoom avant",
+        "Zoom out": "Zoom arrière",
+    },
+}
+
+
+def chart_config(file_name: str) -> dict:
+    """The Plotly configuration: French locale, no logo, and a PNG named after the chart from the camera."""
+    return {
+        "locale": "fr",
+        "locales": {"fr": FRENCH_LOCALE},
+        "displaylogo": False,
+        "modeBarButtonsToRemove": ["lasso2d", "select2d"],
+        "toImageButtonOptions": {"format": "png", "filename": file_name, "scale": 2},
+    }
+
+
+def show_chart(fig: go.Figure, *, alt: str, data: pd.DataFrame, name: str, key: str,
+               columns: dict[str, str] | None = None, downloads: bool = True) -> None:
+    """Draw ``fig`` with its text alternative ``alt``, then « Données du graphique »: ``data`` as a table
+    (columns renamed for the reader with ``columns``) and its CSV / XLSX downloads named ``name``."""
+    st.plotly_chart(fig, config=chart_config(name), alt=alt, key=f"{key}-graphique", width="stretch")
+    with st.expander("Données du graphique", icon=":material/table:"):
+        shown = data.rename(columns=columns) if columns else data
+        st.dataframe(shown, hide_index=True, width="stretch")
+        if downloads:
+            table_downloads(shown, name, key=key)
+
+
+def table_downloads(frame: pd.DataFrame, name: str, key: str) -> None:
+    """« Télécharger en CSV (Excel) » (UTF-8 BOM, ``;``, decimal comma) and « Télécharger en XLSX »,
+    built when clicked; clicking does not rerun the page."""
+    left, right = st.columns(2)
+    left.download_button("Télécharger en CSV (Excel)", lambda: excel_csv_bytes(frame), file_name=f"{name}.csv",
+                         mime="text/csv", key=f"{key}-csv", icon=":material/download:", on_click="ignore")
+    right.download_button("Télécharger en XLSX", lambda: xlsx_bytes(frame), file_name=f"{name}.xlsx",
+                          mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                          key=f"{key}-xlsx", icon=":material/download:", on_click="ignore")
