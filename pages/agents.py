@@ -9,7 +9,8 @@ import streamlit as st
 from indicateurs import graphiques, tableaux
 from indicateurs.db import Database
 from ui.contexte import database, referentiel, version
-from ui.graphique import show_chart, table_downloads
+from ui.graphique import show_chart
+from ui.telechargements import download_buttons
 from ui.mise_en_page import banner, empty_state, sidebar_filters
 
 COUNT_COLUMNS = {"amelioration": "▲ Améliorations", "pas_de_changement": "● Pas de changement",
@@ -81,7 +82,7 @@ show_chart(figures["comptes"], alt=alt, name="agents-verdicts", key="comptes", d
 agents = data["agents"]
 st.dataframe(tableaux.results_for_display(agents).assign(**{"Indicateur usagers lié": agents["lie_a"].to_numpy()}),
              hide_index=True, width="stretch")
-table_downloads(agents.drop(columns=["symbole", "verdict_affiche"]), "agents-avant-apres", key="agents")
+download_buttons(agents.drop(columns=["symbole", "verdict_affiche"]), "agents-avant-apres", key="agents")
 
 st.subheader("Gagnant-gagnant ?")
 pairs = data["paires"]
@@ -95,7 +96,7 @@ st.markdown("Pour chaque parcours, le verdict côté usagers et le verdict côt�
 summary = data["resume"]
 st.caption("Nombre de parcours dans chaque situation, pour chaque paire agents ↔ usagers.")
 st.dataframe(summary, hide_index=True, width="stretch", column_config={"situation": "Situation"})
-table_downloads(summary, "agents-gagnant-gagnant", key="situations")
+download_buttons(summary, "agents-gagnant-gagnant", key="situations")
 
 codes = list(dict.fromkeys(pairs["indicateur_agents"]))
 tabs = st.tabs([f"{ref.indicateur(c).libelle} ↔ {ref.indicateur(ref.indicateur(c).lie_a).libelle}" for c in codes])

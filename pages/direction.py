@@ -9,7 +9,8 @@ from indicateurs import graphiques, tableaux
 from indicateurs.db import Database
 from indicateurs.format_fr import format_month, format_number
 from ui.contexte import database, referentiel, version
-from ui.graphique import show_chart, table_downloads
+from ui.graphique import show_chart
+from ui.telechargements import download_buttons
 from ui.mise_en_page import banner, empty_state, sidebar_filters
 
 VERDICT_FIRST = {tableaux.IMPROVEMENT: 0, tableaux.DEGRADATION: 1, tableaux.RISE: 2, tableaux.FALL: 2,
@@ -86,7 +87,7 @@ if direction is None:
                  width="stretch", column_config={"direction": "Direction", "libelle": "Libellé",
                                                  "parcours": "Parcours", "deployes": "Déployés",
                                                  "score": "Score", **COUNT_COLUMNS})
-    table_downloads(overview, "directions", key="directions")
+    download_buttons(overview, "directions", key="directions")
     st.stop()
 
 info = ref.direction(direction)
@@ -111,7 +112,7 @@ shown = parcours.assign(deploiement=parcours["deploiement"].map(format_month),
 st.dataframe(shown.drop(columns=["direction", "provisoires"]), hide_index=True, width="stretch", column_config={
     "code": "Code", "libelle": "Parcours", "public": "Public", "deploiement": "Déploiement", "statut": "Statut",
     "mois_de_recul": "Mois de recul", "score": "Score", **COUNT_COLUMNS})
-table_downloads(parcours, f"parcours-{direction}", key="parcours-direction")
+download_buttons(parcours, f"parcours-{direction}", key="parcours-direction")
 
 if verdicts.empty or not (parcours["statut"] == "déployé").any():
     empty_state("Les parcours de cette direction ne sont pas encore déployés : les comparaisons avant / après "
@@ -171,4 +172,4 @@ st.dataframe(tableaux.results_for_display(verdicts), hide_index=True, width="str
 columns = ["parcours", "indicateur", "libelle_indicateur", "verdict", "provisoire", "moyenne_avant", "moyenne_apres",
            "estimate", "low", "high", "effet_unite", "mois_avant", "mois_apres", "p_valeur", "p_ajustee", "methode",
            "phrase"]
-table_downloads(verdicts[columns], f"resultats-{direction}", key="resultats-direction")
+download_buttons(verdicts[columns], f"resultats-{direction}", key="resultats-direction")

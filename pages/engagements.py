@@ -10,7 +10,8 @@ from indicateurs.format_fr import format_number
 from indicateurs.impact.verdicts import unit_suffix
 from indicateurs.referentiel import ENGAGEMENTS
 from ui.contexte import database, referentiel, version
-from ui.graphique import show_chart, table_downloads
+from ui.graphique import show_chart
+from ui.telechargements import download_buttons
 from ui.mise_en_page import banner, empty_state, sidebar_filters
 
 COUNT_COLUMNS = {"amelioration": "▲ Améliorations", "pas_de_changement": "● Pas de changement",
@@ -106,7 +107,7 @@ for tab, (number, name) in zip(tabs, ENGAGEMENTS.items()):
             "libelle_indicateur": "Indicateur", "parcours_ameliores": "▲ Amélioré dans",
             "parcours_degrades": "▼ Dégradé dans", "parcours_sans_changement": "● Sans changement détectable dans"})
         st.caption("* : verdict provisoire (6 à 11 mois de recul).")
-        table_downloads(indicators, f"engagement-{number}-parcours", key=f"parcours-{number}")
+        download_buttons(indicators, f"engagement-{number}-parcours", key=f"parcours-{number}")
 
         st.subheader("L'effet moyen sur l'ensemble des parcours")
         did = part["did"]
@@ -124,7 +125,7 @@ for tab, (number, name) in zip(tabs, ENGAGEMENTS.items()):
         st.dataframe(shown[["libelle_indicateur", "effet", "lecture", "n"]], hide_index=True, width="stretch",
                      column_config={"libelle_indicateur": "Indicateur", "effet": "Effet moyen [IC 95 %]",
                                     "lecture": "Lecture de l'intervalle", "n": "Parcours"})
-        table_downloads(did.drop(columns=["type", "cle"]), f"engagement-{number}-effet-global", key=f"did-{number}")
+        download_buttons(did.drop(columns=["type", "cle"]), f"engagement-{number}-effet-global", key=f"did-{number}")
         if (number, "evenements") in figures:
             events = part["evenements"]
             st.caption("Étude d'événement : l'effet mois par mois (ou trimestre par trimestre) depuis le "

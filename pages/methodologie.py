@@ -9,7 +9,7 @@ from indicateurs.impact.verdicts import ALPHA, FINAL_MONTHS_AFTER, MIN_MONTHS_AF
 from indicateurs.imports.completude import MONTHS_BEFORE_DEPLOYMENT
 from indicateurs.score import CAP, FORMULA, RECENT_MONTHS
 from ui.contexte import referentiel
-from ui.graphique import table_downloads
+from ui.telechargements import download_buttons
 from ui.mise_en_page import banner, empty_state, sidebar_filters
 
 GLOSSARY = [
@@ -94,7 +94,7 @@ else:
         "famille": "Famille", "unite": "Unité", "sens": "Sens favorable", "periodicite": "Périodicité",
         "cible": "Cible", "agregation": "Agrégation entre parcours", "miroir": "Indicateur miroir",
         "lie_a": "Indicateur usagers lié (pour les agents)"})
-    table_downloads(definitions, "indicateurs", key="indicateurs")
+    download_buttons(definitions, "indicateurs", key="indicateurs")
 
 st.header("Comment un verdict est établi")
 st.markdown(f"""
@@ -205,4 +205,4 @@ st.header("Glossaire")
 glossary = pd.DataFrame(GLOSSARY, columns=["terme", "definition"])
 st.dataframe(glossary, hide_index=True, width="stretch",
              column_config={"terme": "Terme", "definition": "Ce que cela veut dire"})
-table_downloads(glossary, "glossaire", key="glossaire")
+download_buttons(glossary, "glossaire", key="glossaire")

@@ -10,7 +10,8 @@ from indicateurs.format_fr import format_number, format_value
 from indicateurs.mois import month_code
 from indicateurs.referentiel import ENGAGEMENTS
 from ui.contexte import database, referentiel, version
-from ui.graphique import show_chart, table_downloads
+from ui.graphique import show_chart
+from ui.telechargements import download_buttons
 from ui.mise_en_page import banner, empty_state, sidebar_filters
 
 GAP_COLUMNS = {"paire": "Paire (indicateur usagers)", "engagement": "Engagement", "parcours": "Parcours",
@@ -125,4 +126,4 @@ st.dataframe(values.assign(mois=values["mois"].map(month_code), paire=values["pa
                             "direction": "Direction", "mois": "Trimestre (mois)", "usagers": "Usagers",
                             "agents": "Agents", "ecart": "Écart agents − usagers",
                             "periode": "Avant / depuis le déploiement"})
-table_downloads(values.assign(mois=values["mois"].map(month_code)), "miroir-reponses", key="reponses")
+download_buttons(values.assign(mois=values["mois"].map(month_code)), "miroir-reponses", key="reponses")

@@ -9,7 +9,8 @@ from indicateurs.db import Database
 from indicateurs.format_fr import format_month, format_number, format_value
 from indicateurs.mois import month_code, parse_month_code
 from ui.contexte import database, referentiel, version
-from ui.graphique import show_chart, table_downloads
+from ui.graphique import show_chart
+from ui.telechargements import download_buttons
 from ui.mise_en_page import banner, empty_state, sidebar_filters, url_selectbox
 
 
@@ -137,7 +138,7 @@ st.dataframe(mine.assign(mois=mine["mois"].map(format_month), commentaire=mine["
                  "type_import": "Type", "fichier": "Fichier", "utilisateur": "Importé par",
                  "importe_le": "Importé le"})
 st.caption("Les téléchargements contiennent toutes les valeurs du parcours sur la période, tous indicateurs.")
-table_downloads(values.assign(mois=values["mois"].map(month_code)), f"valeurs-{p.code}", key="valeurs")
+download_buttons(values.assign(mois=values["mois"].map(month_code)), f"valeurs-{p.code}", key="valeurs")
 
 st.subheader("Historique d'une valeur")
 months = [month_code(m) for m in data["valeurs"].loc[data["valeurs"]["indicateur"] == indicateur, "mois"]]
@@ -158,7 +159,7 @@ else:
             "horodatage": "Quand", "utilisateur": "Qui", "type": "Type d'import", "fichier": "Fichier",
             "import_id": "Import n°", "valeur_avant": "Ancienne valeur", "valeur_apres": "Nouvelle valeur",
             "commentaire_apres": "Commentaire", "operation": "Opération"})
-    table_downloads(history, f"historique-{p.code}-{indicateur}-{month}", key="historique")
+    download_buttons(history, f"historique-{p.code}-{indicateur}-{month}", key="historique")
 
 # --- every indicator at a glance ----------------------------------------------------------------------------
 st.subheader("Tous les indicateurs du parcours")
@@ -175,4 +176,4 @@ if not overview.empty:
                         "unite": "Unité"})
 if not verdicts.empty:
     st.dataframe(tableaux.results_for_display(verdicts), hide_index=True, width="stretch")
-    table_downloads(verdicts.drop(columns=["symbole", "verdict_affiche"]), f"resultats-{p.code}", key="resultats")
+    download_buttons(verdicts.drop(columns=["symbole", "verdict_affiche"]), f"resultats-{p.code}", key="resultats")

@@ -10,7 +10,8 @@ from indicateurs.format_fr import format_month, format_number, format_percent
 from indicateurs.score import FORMULA
 from indicateurs.synthese import key_figures, parcours_table
 from ui.contexte import database, referentiel, version
-from ui.graphique import show_chart, table_downloads
+from ui.graphique import show_chart
+from ui.telechargements import download_buttons
 from ui.mise_en_page import banner, empty_state, sidebar_filters
 
 COUNT_COLUMNS = {"groupe": "Règle d'or ou famille", **tableaux.COUNT_LABELS, "total": "Séries"}
@@ -116,7 +117,7 @@ st.dataframe(
         "valeurs": "Valeurs", "dernier_mois": "Dernier mois reçu", "exemple": "Parcours d'exemple",
     },
 )
-table_downloads(table, "parcours", key="parcours")
+download_buttons(table, "parcours", key="parcours")
 
 # --- what the redesign changed ---------------------------------------------------------------------
 verdicts = resultats["verdicts"]
@@ -165,7 +166,7 @@ else:
         st.dataframe(shown, hide_index=True, width="stretch", column_config={
             "parcours": "Parcours", "libelle_indicateur": "Indicateur", "avant": "Verdict précédent",
             "maintenant": "Verdict actuel", "phrase": "En une phrase"})
-        table_downloads(changes.drop(columns=["avant", "maintenant"]), "verdicts-modifies", key="changements")
+        download_buttons(changes.drop(columns=["avant", "maintenant"]), "verdicts-modifies", key="changements")
 
 # --- per direction -----------------------------------------------------------------------------------
 par_direction = _directions(path, data_version, ref)

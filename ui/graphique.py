@@ -13,7 +13,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from indicateurs.exporter import excel_csv_bytes, xlsx_bytes
+from ui.telechargements import download_buttons
 
 # Streamlit's Plotly bundles no French locale: it is passed inline, with the toolbar's words.
 FRENCH_LOCALE = {
@@ -79,15 +79,4 @@ def show_chart(fig: go.Figure, *, alt: str, data: pd.DataFrame, name: str, key: 
         shown = data.rename(columns=columns) if columns else data
         st.dataframe(shown, hide_index=True, width="stretch")
         if downloads:
-            table_downloads(shown, name, key=key)
-
-
-def table_downloads(frame: pd.DataFrame, name: str, key: str) -> None:
-    """« Télécharger en CSV (Excel) » (UTF-8 BOM, ``;``, decimal comma) and « Télécharger en XLSX »,
-    built when clicked; clicking does not rerun the page."""
-    left, right = st.columns(2)
-    left.download_button("Télécharger en CSV (Excel)", lambda: excel_csv_bytes(frame), file_name=f"{name}.csv",
-                         mime="text/csv", key=f"{key}-csv", icon=":material/download:", on_click="ignore")
-    right.download_button("Télécharger en XLSX", lambda: xlsx_bytes(frame), file_name=f"{name}.xlsx",
-                          mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                          key=f"{key}-xlsx", icon=":material/download:", on_click="ignore")
+            download_buttons(shown, name, key=key)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from contextlib import contextmanager
 import shutil
 import socket
 import subprocess
@@ -35,36 +36,45 @@ def chromium_path() -> str:
     return CHROMIUM
 
 
+@contextmanager
+def running_app(db: Path, log: Path, **env_extra: str):
+    """``streamlit run app.py`` on ``db`` and a free local port, until the block ends; yields its base URL."""
+    port = _free_port()
+    env = dict(os.environ, OBSERVATOIRE_DB=str(db), **env_extra)
+    with open(log, "w") as output:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless=true",
+             "--server.address=127.0.0.1", f"--server.port={port}", "--browser.gatherUsageStats=false",
+             "--server.fileWatcherType=none"],
+            cwd=ROOT, env=env, stdout=output, stderr=subprocess.STDOUT,
+        )
+        url = f"http://127.0.0.1:{port}"
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                if urllib.request.urlopen(f"{url}/_stcore/health", timeout=2).read() == b"ok":
+                    break
+            except OSError:
+                pass
+            if time.monotonic() > deadline or process.poll() is not None:
+                process.kill()
+                pytest.fail("le serveur Streamlit n'a pas démarré : " + log.read_text())
+            time.sleep(0.3)
+        try:
+            yield url
+        finally:
+            process.terminate()
+            process.wait(timeout=20)
+
+
 @pytest.fixture(scope="session")
 def server(_demo_template, tmp_path_factory, chromium_path):
-    """The app served by ``streamlit run`` on a copy of the demo database; yields its base URL."""
+    """The app served on a copy of the demo database, as an SRU administrator; yields its URL and database."""
     folder = tmp_path_factory.mktemp("serveur")
     db = folder / "demo.duckdb"
     shutil.copy(_demo_template, db)
-    port = _free_port()
-    env = dict(os.environ, OBSERVATOIRE_DB=str(db), OBSERVATOIRE_UTILISATEUR="testeur.navigateur")
-    log = open(folder / "streamlit.log", "w")
-    process = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless=true",
-         "--server.address=127.0.0.1", f"--server.port={port}", "--browser.gatherUsageStats=false",
-         "--server.fileWatcherType=none"],
-        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
-    )
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while True:
-        try:
-            if urllib.request.urlopen(f"{url}/_stcore/health", timeout=2).read() == b"ok":
-                break
-        except OSError:
-            pass
-        if time.monotonic() > deadline or process.poll() is not None:
-            process.kill()
-            pytest.fail("le serveur Streamlit n'a pas démarré : " + (folder / "streamlit.log").read_text())
-        time.sleep(0.3)
-    yield {"url": url, "db": db}
-    process.terminate()
-    process.wait(timeout=20)
+    with running_app(db, folder / "streamlit.log", OBSERVATOIRE_UTILISATEUR="testeur.navigateur") as url:
+        yield {"url": url, "db": db}
 
 
 @pytest.fixture(scope="session")
