@@ -14,6 +14,7 @@ import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from indicateurs.lecture import verdicts
+from indicateurs.mois import last_complete_month
 from indicateurs.valeurs import export_values, list_imports
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -172,3 +173,28 @@ def test_reader_role_has_no_import_page(demo_db, monkeypatch):
         at.switch_page("pages/import_donnees.py")
     at.switch_page("pages/completude.py").run()
     assert not at.exception and at.title[0].value == "Complétude des envois"
+
+
+def test_import_page_on_an_empty_database(empty_db, monkeypatch):
+    st.cache_data.clear()
+    st.cache_resource.clear()
+    monkeypatch.setenv("OBSERVATOIRE_DB", str(empty_db.path))
+    at = AppTest.from_file(str(APP), default_timeout=120).run()
+    at.switch_page("pages/import_donnees.py").run()
+    assert not at.exception
+    assert any("Aucun import pour l'instant." in info.value for info in at.info)
+
+
+def test_completeness_on_an_empty_database_lists_everything_as_missing(empty_db, monkeypatch):
+    st.cache_data.clear()
+    st.cache_resource.clear()
+    monkeypatch.setenv("OBSERVATOIRE_DB", str(empty_db.path))
+    at = AppTest.from_file(str(APP), default_timeout=120).run()
+    at.switch_page("pages/completude.py").run()
+    assert not at.exception
+    metrics = {m.label: m.value for m in at.metric}
+    # The last complete month: 29 parcours owe values (all but DSOL-DOMICILIATION, never planned and never
+    # sent), each its 15 monthly indicators, plus the 6 quarterly ones on a quarter month; all missing.
+    expected = str(29 * (21 if last_complete_month().month % 3 == 0 else 15))
+    assert (metrics["Valeurs attendues"], metrics["Valeurs manquantes"]) == (expected, expected)
+    assert metrics["Directions incomplètes"] == "19"

@@ -104,7 +104,7 @@ def _inference(estimate: float, influence: np.ndarray | None, n: int) -> tuple[f
     se = float(math.sqrt(np.sum(influence**2)) / n)
     if se <= ZERO_SE:  # R's did: a standard error at rounding-noise level is reported as missing
         return math.nan, math.nan, math.nan, math.nan
-    p = float(2 * stats.norm.sf(abs(estimate / se)))
+    p = math.erfc(abs(estimate / se) / math.sqrt(2))  # 2·(1 − Φ(|z|)), without scipy's per-call overhead
     return se, estimate - Z95 * se, estimate + Z95 * se, p
 
 

@@ -27,6 +27,9 @@ def to_months(values) -> pd.PeriodIndex:
         return values.asfreq("M") if values.freqstr != "M" else values
     if isinstance(values, pd.Series) and isinstance(values.dtype, pd.PeriodDtype):
         return pd.PeriodIndex(values).asfreq("M")
+    values = list(values)
+    if values and all(type(v) is date for v in values):  # the store's format: one vectorised conversion
+        return pd.PeriodIndex(pd.to_datetime(values), freq="M")
     return pd.PeriodIndex([to_month(v) for v in values], freq="M")
 
 
