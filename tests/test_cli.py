@@ -83,7 +83,8 @@ def test_export_long_format_with_provenance(demo_file, tmp_path, fmt):
     out = tmp_path / f"x.{fmt}"
     result = run("export", "--format", fmt, "--out", str(out), db=demo_file)
     assert result.returncode == 0, result.stderr
-    frame = {"csv": pd.read_csv, "parquet": pd.read_parquet, "xlsx": pd.read_excel}[fmt](out)
+    readers = {"csv": pd.read_csv, "parquet": pd.read_parquet, "xlsx": lambda p: pd.read_excel(p, engine="openpyxl")}
+    frame = readers[fmt](out)
     assert list(frame.columns[:4]) == ["parcours", "indicateur", "mois", "valeur"]
     assert {"import_id", "fichier", "utilisateur", "importe_le"} <= set(frame.columns)
     assert frame["mois"].astype(str).str.fullmatch(r"\d{4}-\d{2}").all()
