@@ -22,9 +22,13 @@ EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
 
 
 def _user(args) -> str:
-    """The acting user: ``--utilisateur``, else the account running the command."""
+    """The acting user: ``--utilisateur``, else $OBSERVATOIRE_UTILISATEUR, else the account running the command."""
+    import os
+
     if getattr(args, "utilisateur", None):
         return args.utilisateur
+    if os.environ.get("OBSERVATOIRE_UTILISATEUR"):
+        return os.environ["OBSERVATOIRE_UTILISATEUR"]
     try:
         return getpass.getuser()
     except Exception:  # no login name (containers): still record something honest
@@ -115,15 +119,19 @@ def build_parser() -> FrenchParser:
 
 
 def _operator(args):
-    from indicateurs.roles import ADMINISTRATEUR, Utilisateur
+    """Who writes, with the role of $OBSERVATOIRE_ROLE (as in the app): a reader may not import."""
+    from dataclasses import replace
 
-    return Utilisateur(_user(args), ADMINISTRATEUR)
+    from indicateurs.roles import local_user
+
+    return replace(local_user(), identifiant=_user(args))
 
 
 def cmd_import(args) -> int:
     from pathlib import Path
 
     from indicateurs.db import open_database
+    from indicateurs.imports.formats import number_fr
     from indicateurs.imports.pipeline import check_file
     from indicateurs.imports.rapport import problemes_json, rapport_texte
     from indicateurs.operations import import_file
@@ -150,8 +158,8 @@ def cmd_import(args) -> int:
             if c is not None and len(c.revisions):
                 print("Révisions (ancienne → nouvelle valeur) :", file=report)
                 for r in c.revisions.head(50).itertuples(index=False):
-                    print(f"  - {r.parcours} × {r.indicateur} × {r.mois:%Y-%m} : {r.valeur_avant} → {r.valeur}",
-                          file=report)
+                    print(f"  - {r.parcours} × {r.indicateur} × {r.mois:%Y-%m} : {number_fr(r.valeur_avant)} → "
+                          f"{number_fr(r.valeur)}", file=report)
             print("Aperçu seulement (--dry-run) : rien n'a été écrit.", file=report)
             continue
         result = import_file(db, verification, _operator(args))
@@ -215,8 +223,19 @@ def cmd_completude(args) -> int:
 
     from indicateurs.db import open_database
     from indicateurs.imports.completude import completude, manquantes_csv
+    from indicateurs.referentiel_store import read_referentiel
 
-    result = completude(open_database(args.db), direction=args.direction)
+    db = open_database(args.db)
+    ref = read_referentiel(db)
+    if not ref.parcours:
+        print("Le référentiel n'est pas encore chargé dans cette base : lancez d'abord "
+              "« python -m indicateurs init ».", file=sys.stderr)
+        return EXIT_INVALID
+    if args.direction and args.direction not in {d.code for d in ref.directions}:
+        print(f"Direction inconnue : « {args.direction} ». Codes possibles : "
+              f"{', '.join(d.code for d in ref.directions)}.", file=sys.stderr)
+        return EXIT_USAGE
+    result = completude(db, direction=args.direction)
     resume = result.resume.copy()
     resume["mois"] = [f"{m:%Y-%m}" for m in resume["mois"]]
     sys.stdout.write(resume.to_csv(index=False))
@@ -311,9 +330,20 @@ COMMANDS = {
 
 def main(argv: list[str] | None = None) -> int:
     """Parse the arguments, run the command, turn known failures into French messages and exit codes."""
+    import duckdb
+
+    from indicateurs.operations import ActionInterdite
+
     args = build_parser().parse_args(argv)
     try:
         return COMMANDS[args.commande](args)
+    except ActionInterdite as error:
+        print(str(error), file=sys.stderr)
+        return EXIT_INVALID
+    except duckdb.Error as error:
+        print(f"La base {resolve_path(args.db)} est illisible ou n'est pas une base de l'Observatoire "
+              f"({type(error).__name__}). Vérifiez le chemin donné à --db ou à OBSERVATOIRE_DB.", file=sys.stderr)
+        return EXIT_INVALID
     except ReferentielInvalide as error:
         print(str(error), file=sys.stderr)
         return EXIT_INVALID

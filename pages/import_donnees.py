@@ -32,7 +32,8 @@ uploaded = st.file_uploader("Fichier d'indicateurs (CSV ou XLSX, 20 Mo au plus)"
 
 
 def _problems_table(problems) -> pd.DataFrame:
-    return pd.DataFrame([{"Ligne": p.ligne, "Colonne": p.colonne, "Valeur": p.valeur, "Message": p.message}
+    return pd.DataFrame([{"Ligne": "" if p.ligne is None else p.ligne, "Colonne": p.colonne or "",
+                          "Valeur": "" if p.valeur is None else p.valeur, "Message": p.message}
                          for p in problems])
 
 
@@ -82,10 +83,14 @@ if uploaded is not None:
         if not user.peut_importer():
             st.info(f"Votre rôle ({user.role}) ne permet pas d'importer.")
         elif st.button("Importer ce fichier", type="primary", key="confirmer"):
-            with st.spinner("Import et mise à jour des résultats…"):
-                st.session_state["resultat_import"] = import_file(db, v, user)
-            st.cache_data.clear()
-            st.rerun()
+            try:
+                with st.spinner("Import et mise à jour des résultats…"):
+                    st.session_state["resultat_import"] = import_file(db, v, user)
+            except ActionInterdite as error:
+                st.error(str(error))
+            else:
+                st.cache_data.clear()
+                st.rerun()
     elif v.deja_importe is not None:
         st.info(f"Ce fichier a déjà été importé (import n° {v.deja_importe}) : rien de nouveau à importer.")
 

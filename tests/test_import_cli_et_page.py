@@ -198,3 +198,40 @@ def test_completeness_on_an_empty_database_lists_everything_as_missing(empty_db,
     expected = str(29 * (21 if last_complete_month().month % 3 == 0 else 15))
     assert (metrics["Valeurs attendues"], metrics["Valeurs manquantes"]) == (expected, expected)
     assert metrics["Directions incomplètes"] == "19"
+
+
+def _cli_as(db, env_extra: dict, *args: str) -> subprocess.CompletedProcess:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("OBSERVATOIRE_")}
+    env.update(env_extra)
+    return subprocess.run([sys.executable, "-m", "indicateurs", "--db", str(db.path), *args], cwd=ROOT, env=env,
+                          capture_output=True, text=True, timeout=180)
+
+
+def test_cli_applies_the_role_and_records_the_user(demo_db, tmp_path):
+    path = tmp_path / "dpe_correction.csv"
+    path.write_bytes(CORRECTION)
+    before = export_values(demo_db)
+    reader = _cli_as(demo_db, {"OBSERVATOIRE_ROLE": "lecteur CODIR"}, "import", str(path), "--dernier-mois", "2026-10")
+    assert reader.returncode == 1 and "ne permet pas d'importer" in reader.stderr
+    other = _cli_as(demo_db, {"OBSERVATOIRE_ROLE": "référent direction", "OBSERVATOIRE_DIRECTION": "DJS"},
+                    "import", str(path), "--dernier-mois", "2026-10")
+    assert other.returncode == 1 and "référent de la direction DJS" in other.stderr
+    assert "DPE-ENCOMBRANTS" in other.stderr
+    pd.testing.assert_frame_equal(before, export_values(demo_db))
+    own = _cli_as(demo_db, {"OBSERVATOIRE_ROLE": "référent direction", "OBSERVATOIRE_DIRECTION": "DPE",
+                            "OBSERVATOIRE_UTILISATEUR": "referent.dpe"}, "import", str(path), "--dernier-mois", "2026-10")
+    assert own.returncode == 0, own.stderr
+    assert _value(demo_db, "DPE-ENCOMBRANTS", "DELAI_TRAITEMENT")["utilisateur"] == "referent.dpe"
+    import_id = str(int(list_imports(demo_db)["id"].iloc[0]))
+    cancel = _cli_as(demo_db, {"OBSERVATOIRE_ROLE": "référent direction", "OBSERVATOIRE_DIRECTION": "DPE"},
+                     "annuler", import_id)
+    assert cancel.returncode == 1 and "ne permet pas d'annuler" in cancel.stderr
+
+
+def test_cli_on_a_file_that_is_not_a_database(tmp_path):
+    fake = tmp_path / "image.duckdb"
+    fake.write_bytes(b"\x89PNG\r\n\x1a\n" + b"\x00" * 64)
+    result = subprocess.run([sys.executable, "-m", "indicateurs", "--db", str(fake), "imports"], cwd=ROOT,
+                            capture_output=True, text=True, timeout=120)
+    assert result.returncode == 1
+    assert "illisible" in result.stderr and "Traceback" not in result.stderr
