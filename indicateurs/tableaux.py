@@ -39,6 +39,9 @@ SYMBOLS = {IMPROVEMENT: "▲", DEGRADATION: "▼", NO_CHANGE: "●", RISE: "◆"
 VERDICT_ORDER = [IMPROVEMENT, NO_CHANGE, DEGRADATION, RISE, FALL, INSUFFICIENT]
 COUNT_COLUMNS = {IMPROVEMENT: "amelioration", NO_CHANGE: "pas_de_changement", DEGRADATION: "degradation",
                  RISE: "hausse_ou_baisse", FALL: "hausse_ou_baisse", INSUFFICIENT: "insuffisant"}
+# Short column headers of the per-indicator verdict counts (Direction, Engagements and Agents pages).
+COUNT_HEADERS = {"amelioration": "▲ Améliorations", "pas_de_changement": "● Pas de changement",
+                 "degradation": "▼ Dégradations", "insuffisant": "○ Données insuffisantes"}
 COUNT_LABELS = {
     "amelioration": "▲ amélioration significative",
     "pas_de_changement": "● pas de changement détectable",

@@ -13,8 +13,7 @@ from ui.graphique import show_chart
 from ui.telechargements import download_buttons
 from ui.mise_en_page import banner, empty_state, sidebar_filters
 
-COUNT_COLUMNS = {"amelioration": "▲ Améliorations", "pas_de_changement": "● Pas de changement",
-                 "degradation": "▼ Dégradations", "insuffisant": "○ Données insuffisantes"}
+COUNT_COLUMNS = tableaux.COUNT_HEADERS
 PAIR_COLUMNS = {"parcours": "Parcours", "libelle_parcours": "Libellé", "quadrant": "Situation",
                 "verdict_affiche_usagers": "Usagers : verdict", "verdict_affiche_agents": "Agents : verdict",
                 "phrase_usagers": "Usagers : en une phrase", "phrase_agents": "Agents : en une phrase"}

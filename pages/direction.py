@@ -15,8 +15,7 @@ from ui.mise_en_page import banner, empty_state, sidebar_filters
 
 VERDICT_FIRST = {tableaux.IMPROVEMENT: 0, tableaux.DEGRADATION: 1, tableaux.RISE: 2, tableaux.FALL: 2,
                  tableaux.NO_CHANGE: 3, tableaux.INSUFFICIENT: 4}
-COUNT_COLUMNS = {"amelioration": "▲ Améliorations", "pas_de_changement": "● Pas de changement",
-                 "degradation": "▼ Dégradations", "insuffisant": "○ Données insuffisantes"}
+COUNT_COLUMNS = tableaux.COUNT_HEADERS
 
 
 @st.cache_data(show_spinner=False, max_entries=8)

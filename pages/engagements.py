@@ -14,8 +14,7 @@ from ui.graphique import show_chart
 from ui.telechargements import download_buttons
 from ui.mise_en_page import banner, empty_state, sidebar_filters
 
-COUNT_COLUMNS = {"amelioration": "▲ Améliorations", "pas_de_changement": "● Pas de changement",
-                 "degradation": "▼ Dégradations", "insuffisant": "○ Données insuffisantes"}
+COUNT_COLUMNS = tableaux.COUNT_HEADERS
 
 
 @st.cache_data(show_spinner=False, max_entries=32)

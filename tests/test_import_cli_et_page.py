@@ -175,23 +175,23 @@ def test_reader_role_has_no_import_page(demo_db, monkeypatch):
     assert not at.exception and at.title[0].value == "Complétude des envois"
 
 
-def test_import_page_on_an_empty_database(empty_db, monkeypatch):
+def _open(db, monkeypatch, script: str) -> AppTest:
     st.cache_data.clear()
     st.cache_resource.clear()
-    monkeypatch.setenv("OBSERVATOIRE_DB", str(empty_db.path))
+    monkeypatch.setenv("OBSERVATOIRE_DB", str(db.path))
     at = AppTest.from_file(str(APP), default_timeout=120).run()
-    at.switch_page("pages/import_donnees.py").run()
+    at.switch_page(script).run()
     assert not at.exception
+    return at
+
+
+def test_import_page_on_an_empty_database(empty_db, monkeypatch):
+    at = _open(empty_db, monkeypatch, "pages/import_donnees.py")
     assert any("Aucun import pour l'instant." in info.value for info in at.info)
 
 
 def test_completeness_on_an_empty_database_lists_everything_as_missing(empty_db, monkeypatch):
-    st.cache_data.clear()
-    st.cache_resource.clear()
-    monkeypatch.setenv("OBSERVATOIRE_DB", str(empty_db.path))
-    at = AppTest.from_file(str(APP), default_timeout=120).run()
-    at.switch_page("pages/completude.py").run()
-    assert not at.exception
+    at = _open(empty_db, monkeypatch, "pages/completude.py")
     metrics = {m.label: m.value for m in at.metric}
     # The last complete month: 29 parcours owe values (all but DSOL-DOMICILIATION, never planned and never
     # sent), each its 15 monthly indicators, plus the 6 quarterly ones on a quarter month; all missing.
