@@ -106,6 +106,8 @@ def open_database(path: str | os.PathLike | None = None) -> Database:
 
 
 # Each migration moves the schema from version N-1 to N. Never edit a released migration: add one.
+# They run in number order whatever their place in the list; numbers reserved while issues are in flight:
+# 3 identity and audit (roles, journal, referential edits), 4 impact engine results, 5 store reliability.
 MIGRATIONS: list[tuple[int, str, str]] = [
     (1, "socle : référentiel, valeurs, imports, mouvements, journal", """
         CREATE TABLE directions (code VARCHAR PRIMARY KEY, libelle VARCHAR NOT NULL, type VARCHAR NOT NULL);
@@ -179,14 +181,14 @@ def migrate(db: Database, target: int | None = None) -> int:
     A database written by an older version of the tool upgrades itself here, the first time it is opened.
     Returns the version reached.
     """
-    target = MIGRATIONS[-1][0] if target is None else target
+    target = max(m[0] for m in MIGRATIONS) if target is None else target
     with db.connect() as con:
         con.execute(
             "CREATE TABLE IF NOT EXISTS schema_version "
             "(version INTEGER PRIMARY KEY, description VARCHAR, applique_le TIMESTAMP)"
         )
         version = current_version(con)
-        for number, description, sql in MIGRATIONS:
+        for number, description, sql in sorted(MIGRATIONS, key=lambda m: m[0]):
             if version < number <= target:
                 con.execute("BEGIN TRANSACTION")
                 try:

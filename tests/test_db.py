@@ -17,7 +17,7 @@ from indicateurs.valeurs import cancel_import, export_values, value_history, wri
 
 ROOT = Path(__file__).resolve().parents[1]
 
-LATEST = MIGRATIONS[-1][0]
+LATEST = max(m[0] for m in MIGRATIONS)
 
 
 def _versions(path) -> list[int]:
