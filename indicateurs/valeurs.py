@@ -147,11 +147,13 @@ def write_values(
             [import_id, type, fichier, sha256, taille, utilisateur, now, STATUT_IMPORTE, len(frame),
              comparison.nouvelles, comparison.revisees, comparison.inchangees],
         )
+        # Unchanged rows are recorded too (before = after): the file confirmed the value, so cancelling
+        # the import that first wrote it must not take it away while this one stands.
         con.execute("""
             INSERT INTO mouvements
             SELECT ?, parcours, indicateur, mois, valeur_avant, commentaire_avant, import_avant,
                    valeur, commentaire
-            FROM stage WHERE etat <> 'inchangee'
+            FROM stage
         """, [import_id])
         con.execute("""
             INSERT INTO valeurs
@@ -194,17 +196,42 @@ class AnnulationImpossible(Exception):
 @dataclass(frozen=True)
 class ResultatAnnulation:
     annulation_id: int
-    restaurees: int  # values put back to what they were before the import
-    supprimees: int  # values the import had created, now removed
-    conservees: int  # values revised again by a later import: left as the later import set them
+    restaurees: int  # values put back to what the latest import still standing had written
+    supprimees: int  # values no import still standing had written, now removed
+    conservees: int  # values a later import (still standing) has written since: left as they are
+
+
+def _replay_standing_writes(writes: pd.DataFrame) -> pd.DataFrame:
+    """What each cell holds when only the given writes happened, in import order, under the import rules.
+
+    ``writes``: parcours, indicateur, mois, import_id, valeur_apres, commentaire_apres, sorted by cell then
+    import (a cell with no write has one row with a null import). A write replaces the cell unless it
+    repeats the stored figure with no comment or the same one (then the earlier import keeps the credit),
+    exactly as ``write_values`` decides between « révisée » and « inchangée ».
+    """
+    rows = []
+    for (parcours, indicateur, mois), cell in writes.groupby(["parcours", "indicateur", "mois"], sort=False):
+        state = None
+        for import_id, valeur, commentaire in zip(cell["import_id"], cell["valeur_apres"], cell["commentaire_apres"]):
+            if pd.isna(import_id):
+                continue
+            commentaire = None if pd.isna(commentaire) else commentaire
+            if state is not None and abs(state[0] - valeur) <= TOLERANCE and commentaire in (None, state[1]):
+                continue
+            state = (float(valeur), commentaire, int(import_id))
+        rows.append((parcours, indicateur, mois) + (state or (None, None, None)))
+    return pd.DataFrame(rows, columns=["parcours", "indicateur", "mois", "valeur", "commentaire", "import_id"]
+                        ).astype({"valeur": "float64", "commentaire": "object", "import_id": "Int64"})
 
 
 def cancel_import(db: Database, import_id: int, *, utilisateur: str, on_commit=None) -> ResultatAnnulation:
-    """« Annuler l'import »: every value the import wrote returns to what it was before, in one transaction.
+    """« Annuler l'import »: the base becomes what it would be had the import never happened, in one transaction.
 
-    Values that a later import has revised since are left as that later import set them (cancelling an
-    old import must not erase newer corrections); they are counted in ``conservees``. The cancellation is
-    itself an import (type « annulation ») with its own movements, so it shows in every value's history.
+    Each value the import wrote (or confirmed) goes back to what the latest import still standing wrote for
+    it, or is removed when none did. So a value revised since by a later import keeps that later figure,
+    and cancelling stacked imports in any order leaves exactly the values of the imports not cancelled,
+    each credited to the import that wrote it. The cancellation is itself an import (type « annulation »)
+    with its own movements, so it shows in every value's history.
     """
     now = datetime.now()
     with db.transaction() as con:
@@ -218,37 +245,54 @@ def cancel_import(db: Database, import_id: int, *, utilisateur: str, on_commit=N
         if row[1] != STATUT_IMPORTE:
             raise AnnulationImpossible(f"L'import n° {import_id} n'a rien enregistré (statut : {row[1]}).")
         cancel_id = con.execute("SELECT nextval('import_id_seq')").fetchone()[0]
+        con.execute("UPDATE imports SET statut = ?, annule_par = ? WHERE id = ?",
+                    [STATUT_ANNULE, cancel_id, import_id])
+        writes = con.execute("""
+            WITH cellules AS (SELECT DISTINCT parcours, indicateur, mois FROM mouvements WHERE import_id = ?)
+            SELECT c.parcours, c.indicateur, c.mois, m.import_id, m.valeur_apres, m.commentaire_apres
+            FROM cellules c
+            LEFT JOIN (SELECT m.* FROM mouvements m JOIN imports i ON i.id = m.import_id
+                       WHERE i.type <> ? AND i.statut = ? AND m.valeur_apres IS NOT NULL) m
+                   USING (parcours, indicateur, mois)
+            ORDER BY c.parcours, c.indicateur, c.mois, m.import_id
+        """, [import_id, TYPE_ANNULATION, STATUT_IMPORTE]).df()
+        targets = _replay_standing_writes(writes)  # noqa: F841 (read by the SQL below)
         con.execute("""
             CREATE OR REPLACE TEMP TABLE a_restaurer AS
-            SELECT m.parcours, m.indicateur, m.mois, m.valeur_avant, m.commentaire_avant, m.import_avant,
-                   v.valeur AS valeur_actuelle, v.commentaire AS commentaire_actuel,
-                   v.import_id = m.import_id AS encore_la
-            FROM mouvements m
-            JOIN valeurs v USING (parcours, indicateur, mois)
-            WHERE m.import_id = ?
-        """, [import_id])
-        kept = con.execute("SELECT count(*) FROM a_restaurer WHERE NOT encore_la").fetchone()[0]
-        restored = con.execute(
-            "SELECT count(*) FROM a_restaurer WHERE encore_la AND valeur_avant IS NOT NULL").fetchone()[0]
-        removed = con.execute(
-            "SELECT count(*) FROM a_restaurer WHERE encore_la AND valeur_avant IS NULL").fetchone()[0]
+            SELECT t.parcours, t.indicateur, CAST(t.mois AS DATE) AS mois,
+                   v.valeur AS valeur_actuelle, v.commentaire AS commentaire_actuel, v.import_id AS import_actuel,
+                   t.valeur AS valeur_cible, CAST(t.commentaire AS VARCHAR) AS commentaire_cible,
+                   CAST(t.import_id AS INTEGER) AS import_cible,
+                   CASE WHEN t.valeur IS NULL AND v.valeur IS NULL THEN 'absente'
+                        WHEN t.valeur IS NULL THEN 'supprimee'
+                        WHEN v.valeur IS NOT DISTINCT FROM t.valeur
+                             AND v.commentaire IS NOT DISTINCT FROM t.commentaire THEN
+                             CASE WHEN v.import_id = t.import_id THEN 'conservee' ELSE 'reattribuee' END
+                        ELSE 'restauree' END AS etat
+            FROM targets t
+            LEFT JOIN valeurs v ON v.parcours = t.parcours AND v.indicateur = t.indicateur
+                               AND v.mois = CAST(t.mois AS DATE)
+        """)
+        counts = dict(con.execute("SELECT etat, count(*) FROM a_restaurer GROUP BY etat").fetchall())
+        restored, removed = counts.get("restauree", 0), counts.get("supprimee", 0)
+        kept = counts.get("conservee", 0) + counts.get("reattribuee", 0)
         con.execute("""
             INSERT INTO mouvements
-            SELECT ?, parcours, indicateur, mois, valeur_actuelle, commentaire_actuel, ?,
-                   valeur_avant, commentaire_avant
-            FROM a_restaurer WHERE encore_la
-        """, [cancel_id, import_id])
+            SELECT ?, parcours, indicateur, mois, valeur_actuelle, commentaire_actuel, import_actuel,
+                   valeur_cible, commentaire_cible
+            FROM a_restaurer WHERE etat IN ('restauree', 'supprimee')
+        """, [cancel_id])
         con.execute("""
-            UPDATE valeurs SET valeur = r.valeur_avant, commentaire = r.commentaire_avant,
-                               import_id = r.import_avant
-            FROM a_restaurer r
-            WHERE r.encore_la AND r.valeur_avant IS NOT NULL AND valeurs.parcours = r.parcours
+            DELETE FROM valeurs USING a_restaurer r
+            WHERE r.etat = 'supprimee' AND valeurs.parcours = r.parcours
               AND valeurs.indicateur = r.indicateur AND valeurs.mois = r.mois
         """)
         con.execute("""
-            DELETE FROM valeurs USING a_restaurer r
-            WHERE r.encore_la AND r.valeur_avant IS NULL AND valeurs.parcours = r.parcours
-              AND valeurs.indicateur = r.indicateur AND valeurs.mois = r.mois
+            INSERT INTO valeurs
+            SELECT parcours, indicateur, mois, valeur_cible, commentaire_cible, import_cible
+            FROM a_restaurer WHERE etat IN ('restauree', 'reattribuee')
+            ON CONFLICT DO UPDATE SET valeur = excluded.valeur, commentaire = excluded.commentaire,
+                                      import_id = excluded.import_id
         """)
         con.execute(
             "INSERT INTO imports (id, type, fichier, utilisateur, horodatage, statut, nb_lignes, "
@@ -257,10 +301,8 @@ def cancel_import(db: Database, import_id: int, *, utilisateur: str, on_commit=N
             [cancel_id, TYPE_ANNULATION, utilisateur, now, STATUT_IMPORTE, restored + removed,
              restored + removed, kept, import_id,
              f"Annulation de l'import n° {import_id} : {restored} valeurs restaurées, {removed} supprimées, "
-             f"{kept} conservées (révisées depuis par un autre import)"],
+             f"{kept} conservées (écrites depuis par un autre import)"],
         )
-        con.execute("UPDATE imports SET statut = ?, annule_par = ? WHERE id = ?",
-                    [STATUT_ANNULE, cancel_id, import_id])
         con.execute("INSERT INTO journal VALUES (?, ?, 'annulation', ?, ?)",
                     [now, utilisateur, str(import_id), f"annulé par l'import n° {cancel_id}"])
         _bump_data_version(con)
@@ -286,6 +328,8 @@ def value_history(db: Database, parcours: str, indicateur: str, mois) -> pd.Data
                m.valeur_apres, m.commentaire_apres
         FROM mouvements m JOIN imports i ON i.id = m.import_id
         WHERE m.parcours = ? AND m.indicateur = ? AND m.mois = CAST(? AS DATE)
+          AND NOT coalesce(abs(m.valeur_avant - m.valeur_apres) <= 1e-9  -- a file confirming the stored figure
+                           AND (m.commentaire_apres IS NULL OR m.commentaire_apres = m.commentaire_avant), false)
         ORDER BY m.import_id
     """, [parcours, indicateur, str(mois)])
 
