@@ -80,8 +80,11 @@ def _series_inputs(values: pd.DataFrame, ref: Referentiel) -> dict[tuple[str, st
             if ind.is_count and ind.code != VOLUME:
                 exposure = volume.reindex(pd.MultiIndex.from_arrays(
                     [[p.code] * len(series), series["mois"]])).to_numpy()
-                series = series.assign(exposure=exposure).dropna()
-                series = series[series["exposure"] > 0]
+                # Without any volume yet (a first import may bring counts alone), the raw counts are
+                # judged; with a volume, only the months that have it, as rates per request.
+                if np.isfinite(exposure).any():
+                    series = series.assign(exposure=exposure).dropna()
+                    series = series[series["exposure"] > 0].reset_index(drop=True)
             key_parts = (p.date_deploiement, ind.sens, ind.unite, ind.libelle, ind.is_count,
                          series.to_numpy().tolist())
             out[(p.code, ind.code)] = (series, _fingerprint(*key_parts))
@@ -89,8 +92,15 @@ def _series_inputs(values: pd.DataFrame, ref: Referentiel) -> dict[tuple[str, st
 
 
 def _analyse(series: pd.DataFrame, deployment: str, ind) -> tuple[dict, pd.DataFrame]:
-    analysis = analyse_series(series, deployment_month=deployment, sens=ind.sens, unite=ind.unite,
-                              family="poisson" if ind.is_count else "gaussian", libelle=ind.libelle)
+    """One series' record and chart; a series the engine cannot fit is « données insuffisantes », never
+    an exception, so that no series (however short or odd) stops the refresh of the others."""
+    family = "poisson" if ind.is_count else "gaussian"
+    try:
+        analysis = analyse_series(series, deployment_month=deployment, sens=ind.sens, unite=ind.unite,
+                                  family=family, libelle=ind.libelle)
+    except (ValueError, ArithmeticError, np.linalg.LinAlgError):
+        analysis = analyse_series(series.iloc[0:0], deployment_month=deployment, sens=ind.sens,
+                                  unite=ind.unite, family=family, libelle=ind.libelle)
     return analysis.record, analysis.chart
 
 
@@ -148,7 +158,7 @@ def _did_rows(values: pd.DataFrame, ref: Referentiel, indicateur: str) -> pd.Dat
     data["g"] = data["cohorte"].map(lambda m: {m2: i + 1 for i, m2 in enumerate(periods)}.get(m, 0))
     try:
         result = staggered_did(data, "valeur", "parcours", "t", "g", control="notyettreated")
-    except ValueError:
+    except (ValueError, ArithmeticError, np.linalg.LinAlgError):
         return pd.DataFrame()
     month_of = {i + 1: m for i, m in enumerate(periods)}
     att = result.att

@@ -77,10 +77,10 @@ def _prepare(series_df: pd.DataFrame, end_month, exposure_column: str | None) ->
     if data["mois"].duplicated().any():
         raise ValueError("The same month appears more than once.")
     data = data.dropna().sort_values("mois").reset_index(drop=True)
+    if "exposure" in data:
+        data = data[data["exposure"] > 0].reset_index(drop=True)  # no rate without a positive exposure
     if end_month is not None:
         data = data[data["mois"] <= to_month(end_month)].reset_index(drop=True)
-    if data.empty:
-        raise ValueError("No value in the series.")
     return data
 
 
@@ -123,6 +123,16 @@ def analyse_series(series_df, *, deployment_month, sens, unite, family=None, lib
         raise ValueError(f"family must be 'gaussian' or 'poisson', got {family!r}.")
     data = _prepare(series_df, end_month, exposure_column if family == "poisson" else None)
     deployment = to_month(deployment_month)
+    if data.empty:
+        # No value yet (or none with its exposure): nothing to judge, but never an exception.
+        record = _empty_record(
+            libelle=libelle, sens=sens, unite=unite, family=family, deployment_month=deployment,
+            end_month=None, months_before=0, months_after=0, n_obs=0, n_before=0, n_after=0,
+            effect_unit=unit_suffix(unite, relative=family == "poisson"), insufficient=True,
+            verdict=INSUFFICIENT, provisoire=False, slope_estimate=None, slope_low=None, slope_high=None,
+            slope_p=None, method=METHOD_POISSON if family == "poisson" else METHOD_GAUSSIAN,
+            phrase=insufficient_sentence(libelle, deployment, 0, 0))
+        return SeriesAnalysis(record, pd.DataFrame({c: pd.Series(dtype=float) for c in CHART_COLUMNS}))
     first, last = data["mois"].iloc[0], data["mois"].iloc[-1]
     months_before = max(0, deployment.ordinal - first.ordinal)
     months_after = max(0, last.ordinal - deployment.ordinal + 1)
@@ -167,8 +177,6 @@ def analyse_series(series_df, *, deployment_month, sens, unite, family=None, lib
     sparse = n_obs > 1 and float(np.median(np.diff(frame["time"]))) > 1
     offset = None
     if use_exposure:
-        if (data["exposure"] <= 0).any():
-            raise ValueError("Exposure must be positive.")
         offset = np.log(data["exposure"].to_numpy())
     n_params = 3 + slope_change + (4 if harmonics else 0)
     if n_obs - n_params < MIN_RESIDUAL_DF:
