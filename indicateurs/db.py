@@ -5,12 +5,17 @@ does its work and closes it, so that no process holds the file between two queri
 process open a file at a time; a second process that finds the file locked (the app reading while the CLI
 imports, say) waits briefly and retries, so that no user ever sees a lock error. Within one process,
 DuckDB shares one database instance between connections, and each thread gets its own connection.
+
+Writers are serialised: within one process, a write transaction waits for the one in progress on the same
+file (two people clicking « Importer » together both succeed, one after the other) instead of failing on
+DuckDB's optimistic « Conflict on update ». Between processes, DuckDB's file lock already does it.
 """
 
 from __future__ import annotations
 
 import os
 import random
+import threading
 import time
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -24,6 +29,17 @@ ENV_VARIABLE = "OBSERVATOIRE_DB"
 LOCK_WAIT_SECONDS = 60.0
 
 _CONFIG = {"autoinstall_known_extensions": False, "autoload_known_extensions": False}
+
+
+_WRITER_LOCKS: dict[str, threading.RLock] = {}
+_WRITER_LOCKS_GUARD = threading.Lock()
+
+
+def _writer_lock(path: Path) -> threading.RLock:
+    """The lock every write transaction on this file takes in this process (re-entrant for nested helpers)."""
+    key = os.path.realpath(path)
+    with _WRITER_LOCKS_GUARD:
+        return _WRITER_LOCKS.setdefault(key, threading.RLock())
 
 
 class BaseVerrouillee(Exception):
@@ -77,8 +93,11 @@ class Database:
 
     @contextmanager
     def transaction(self) -> Iterator[duckdb.DuckDBPyConnection]:
-        """A connection inside BEGIN ... COMMIT; any exception rolls everything back."""
-        with self.connect() as con:
+        """A connection inside BEGIN ... COMMIT; any exception rolls everything back.
+
+        Only one write transaction per file runs at a time in this process: the next one waits its turn.
+        """
+        with _writer_lock(self.path), self.connect() as con:
             con.execute("BEGIN TRANSACTION")
             try:
                 yield con
@@ -162,6 +181,14 @@ MIGRATIONS: list[tuple[int, str, str]] = [
             effet_bas DOUBLE, effet_haut DOUBLE, effet_unite VARCHAR, n_parcours INTEGER, verdict VARCHAR);
         CREATE TABLE scores (niveau VARCHAR NOT NULL, code VARCHAR NOT NULL, score DOUBLE, n INTEGER);
     """),
+    (3, "identité et audit : journal d'audit en ajout seul (écritures, connexions, référentiel, habilitations)", """
+        CREATE SEQUENCE audit_id_seq START 1;
+        CREATE TABLE audit (
+            id BIGINT PRIMARY KEY, horodatage TIMESTAMP NOT NULL, utilisateur VARCHAR NOT NULL,
+            role VARCHAR, action VARCHAR NOT NULL, objet VARCHAR, details VARCHAR, fichier VARCHAR,
+            sha256 VARCHAR, nb_lignes BIGINT, nb_nouvelles BIGINT, nb_revisees BIGINT, nb_inchangees BIGINT,
+            import_id INTEGER, champ VARCHAR, avant VARCHAR, apres VARCHAR, annule_modification BIGINT);
+    """),
 ]
 
 
@@ -182,7 +209,7 @@ def migrate(db: Database, target: int | None = None) -> int:
     Returns the version reached.
     """
     target = max(m[0] for m in MIGRATIONS) if target is None else target
-    with db.connect() as con:
+    with _writer_lock(db.path), db.connect() as con:
         con.execute(
             "CREATE TABLE IF NOT EXISTS schema_version "
             "(version INTEGER PRIMARY KEY, description VARCHAR, applique_le TIMESTAMP)"
