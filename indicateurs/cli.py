@@ -14,11 +14,21 @@ from datetime import date
 
 from indicateurs.cli_fr import FrenchParser
 from indicateurs.db import BaseVerrouillee, resolve_path
-from indicateurs.exporter import FORMATS, neutralise_frame, write_table
+from indicateurs.exporter import FORMATS, excel_csv_bytes, neutralise_frame, write_table
 from indicateurs.mois import parse_month_code
 from indicateurs.referentiel import ReferentielInvalide
 
 EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
+
+
+def _user_arg(text: str) -> str:
+    """``--utilisateur``: a name that is not blank (a blank name would be journaled as nobody)."""
+    import argparse
+
+    if not text.strip():
+        raise argparse.ArgumentTypeError("le nom d'utilisateur ne peut pas être vide ; donnez un nom, "
+                                         "par exemple --utilisateur prenom.nom")
+    return text.strip()
 
 
 def _user(args) -> str:
@@ -27,12 +37,59 @@ def _user(args) -> str:
 
     if getattr(args, "utilisateur", None):
         return args.utilisateur
-    if os.environ.get("OBSERVATOIRE_UTILISATEUR"):
-        return os.environ["OBSERVATOIRE_UTILISATEUR"]
+    if os.environ.get("OBSERVATOIRE_UTILISATEUR", "").strip():
+        return os.environ["OBSERVATOIRE_UTILISATEUR"].strip()
     try:
         return getpass.getuser()
     except Exception:  # no login name (containers): still record something honest
         return "inconnu"
+
+
+def _known_directions(db_arg) -> set[str]:
+    """Direction codes, from the base when it has a referential, else from data/referentiel/."""
+    from indicateurs.referentiel import load_referentiel
+
+    try:
+        if resolve_path(db_arg).exists():
+            from indicateurs.db import open_database
+            from indicateurs.referentiel_store import read_referentiel
+
+            codes = {d.code for d in read_referentiel(open_database(db_arg)).directions}
+            if codes:
+                return codes
+    except Exception:  # an unreadable base is reported by the command itself
+        pass
+    return {d.code for d in load_referentiel().directions}
+
+
+def _configuration(db_arg=None):
+    from indicateurs.identite import load_configuration
+
+    return load_configuration(app=False, directions=_known_directions(db_arg))
+
+
+def _identity_help() -> str:
+    """The « identité » paragraph of ``--help``: who the command acts as, and where roles come from."""
+    import os
+
+    from indicateurs.identite import ENV_HABILITATIONS, ENV_LOCAL_ADMIN, ConfigurationInvalide, cli_user
+
+    name = _user(None)
+    admin = os.environ.get(ENV_LOCAL_ADMIN, "").strip() or "non défini"
+    try:
+        config = _configuration(os.environ.get("OBSERVATOIRE_DB"))
+        role = cli_user(config, name).libelle()
+        state = "" if config.habilitations else " (absent)"
+    except ConfigurationInvalide:
+        role, state = "aucun", " (invalide : toute commande qui écrit est refusée)"
+    except Exception:
+        role, state = "inconnu", ""
+    from indicateurs.identite import DEFAULT_HABILITATIONS
+
+    path = os.environ.get(ENV_HABILITATIONS) or DEFAULT_HABILITATIONS
+    return (f"Identité (ligne de commande) : compte « {name} » (ou --utilisateur), rôle : {role}. Rôles lus dans "
+            f"{path}{state} (variable {ENV_HABILITATIONS}) ; administrateur local ({ENV_LOCAL_ADMIN}) : {admin}. "
+            "Un compte sans habilitation est lecteur.")
 
 
 def _month_arg(text: str) -> date:
@@ -48,12 +105,13 @@ def build_parser() -> FrenchParser:
     parser = FrenchParser(
         prog="python -m indicateurs",
         description="Observatoire des parcours usagers : base de données, imports et résultats en ligne de commande.",
-        epilog="Codes de sortie : 0 réussi, 1 données invalides, 2 erreur d'utilisation.",
+        epilog=_identity_help() + "\n\nCodes de sortie : 0 réussi, 1 données invalides, 2 erreur d'utilisation.",
     )
     parser.add_argument("--db", metavar="CHEMIN",
                         help="base DuckDB à utiliser (sinon $OBSERVATOIRE_DB, sinon data/observatoire.duckdb)")
-    parser.add_argument("--utilisateur", metavar="NOM",
-                        help="nom enregistré dans le journal pour les écritures (par défaut : le compte courant)")
+    parser.add_argument("--utilisateur", metavar="NOM", type=_user_arg,
+                        help="compte qui agit, cherché dans le fichier d'habilitations et enregistré dans le "
+                             "journal (par défaut : $OBSERVATOIRE_UTILISATEUR, sinon le compte courant)")
     commands = parser.add_subparsers(dest="commande", metavar="COMMANDE", parser_class=FrenchParser,
                                      title="commandes", prog="python -m indicateurs")
     commands.required = True
@@ -65,16 +123,25 @@ def build_parser() -> FrenchParser:
     init.add_argument("--fin", type=_month_arg, metavar="AAAA-MM",
                       help="dernier mois des données de démonstration (par défaut : le dernier mois complet)")
     init.add_argument("--referentiel", metavar="DOSSIER", help="dossier des fichiers du référentiel")
+    init.add_argument("--forcer", action="store_true",
+                      help="avec --demo : écrire les données de démonstration même dans une base qui a reçu "
+                           "des imports réels (administrateur seulement ; à éviter)")
 
     ref = commands.add_parser("referentiel", help="afficher le référentiel",
                               description="Affiche les directions, parcours, indicateurs et cibles.")
     ref.add_argument("--format", choices=("json", "csv"), default="json", help="format de sortie (json par défaut)")
+    ref.add_argument("--exporter", metavar="DOSSIER",
+                     help="écrire le référentiel de la base (avec les modifications faites dans l'application) "
+                          "en quatre fichiers CSV au format de data/referentiel/")
 
     export = commands.add_parser("export", help="exporter toutes les valeurs enregistrées",
                                  description="Écrit toutes les valeurs en format long (parcours, indicateur, "
                                              "mois, valeur) suivies de leur provenance.")
     export.add_argument("--format", choices=FORMATS, required=True, help="format du fichier")
     export.add_argument("--out", required=True, metavar="FICHIER", help="fichier à écrire")
+    export.add_argument("--csv", choices=("excel", "standard"), default="excel", dest="convention",
+                        help="convention du CSV : « excel » (par défaut : Excel en français, séparateur « ; », "
+                             "virgule décimale, UTF-8 avec BOM) ou « standard » (séparateur « , », point décimal)")
     impact = commands.add_parser("impact", help="afficher les verdicts avant/après",
                                  description="Affiche, pour chaque parcours × indicateur, l'effet estimé depuis "
                                              "le déploiement, son intervalle de confiance à 95 %, le verdict "
@@ -119,12 +186,11 @@ def build_parser() -> FrenchParser:
 
 
 def _operator(args):
-    """Who writes, with the role of $OBSERVATOIRE_ROLE (as in the app): a reader may not import."""
-    from dataclasses import replace
+    """Who writes: the account (or ``--utilisateur``) with its role from the habilitations file, as in
+    the app; a reader unless the file (or the local administrator setting) says otherwise."""
+    from indicateurs.identite import cli_user
 
-    from indicateurs.roles import local_user
-
-    return replace(local_user(), identifiant=_user(args))
+    return cli_user(_configuration(args.db), _user(args))
 
 
 def cmd_import(args) -> int:
@@ -273,15 +339,18 @@ def cmd_impact(args) -> int:
 
 
 def cmd_init(args) -> int:
-    from indicateurs.setup import init_database
+    from indicateurs.operations import initialise
 
-    kwargs = {"referentiel_dir": args.referentiel} if args.referentiel else {}
-    result = init_database(args.db, utilisateur=_user(args), with_demo=args.demo, end_month=args.fin, **kwargs)
+    result = initialise(args.db, _operator(args), with_demo=args.demo, forcer=args.forcer, end_month=args.fin,
+                        referentiel_dir=args.referentiel)
     print(f"Base prête : {result.db.path}")
     print("Référentiel chargé." if result.referentiel_charge else "Référentiel déjà à jour.")
     if args.demo:
         print(f"Données de démonstration : {result.valeurs_demo} valeurs écrites."
               if result.valeurs_demo else "Données de démonstration déjà présentes.")
+        if args.forcer and result.valeurs_demo:
+            print("Attention : à votre demande (--forcer), ces valeurs fictives ont été ajoutées à une base qui "
+                  "contient des imports réels ; annulez l'import de démonstration pour les retirer.")
     return EXIT_OK
 
 
@@ -298,6 +367,16 @@ def _referentiel(args):
 
 
 def cmd_referentiel(args) -> int:
+    if args.exporter:
+        from indicateurs.db import open_database
+        from indicateurs.referentiel_store import export_referentiel
+
+        if not resolve_path(args.db).exists():
+            print(f"Pas de base {resolve_path(args.db)} : rien à exporter.", file=sys.stderr)
+            return EXIT_INVALID
+        for path in export_referentiel(open_database(args.db), args.exporter):
+            print(f"Écrit : {path}")
+        return EXIT_OK
     ref = _referentiel(args)
     if args.format == "json":
         json.dump(ref.as_json(), sys.stdout, ensure_ascii=False, indent=2)
@@ -316,7 +395,12 @@ def cmd_export(args) -> int:
     from indicateurs.valeurs import export_values
 
     frame = export_values(open_database(args.db))
-    write_table(frame, args.out, args.format)
+    if args.format == "csv" and args.convention == "excel":
+        from pathlib import Path
+
+        Path(args.out).write_bytes(excel_csv_bytes(frame))
+    else:
+        write_table(frame, args.out, args.format)
     print(f"{len(frame)} valeurs écrites dans {args.out}")
     return EXIT_OK
 
@@ -332,12 +416,18 @@ def main(argv: list[str] | None = None) -> int:
     """Parse the arguments, run the command, turn known failures into French messages and exit codes."""
     import duckdb
 
+    from indicateurs.identite import ConfigurationInvalide
     from indicateurs.operations import ActionInterdite
+    from indicateurs.setup import DemoRefusee
 
     args = build_parser().parse_args(argv)
     try:
         return COMMANDS[args.commande](args)
     except ActionInterdite as error:
+        print(f"{error}\nLes rôles viennent du fichier d'habilitations (ou, pour un administrateur local, de "
+              "OBSERVATOIRE_ADMINISTRATEUR_LOCAL) : voir « python -m indicateurs --help ».", file=sys.stderr)
+        return EXIT_INVALID
+    except (ConfigurationInvalide, DemoRefusee) as error:
         print(str(error), file=sys.stderr)
         return EXIT_INVALID
     except duckdb.Error as error:

@@ -13,6 +13,24 @@ from indicateurs.referentiel import Cible, Direction, Indicateur, Parcours, Refe
 TABLES = ("directions", "parcours", "indicateurs", "cibles")
 
 
+def bump_data_version(con) -> None:
+    """Tell every cached page that the stored data changed (inside the writing transaction)."""
+    con.execute("""
+        INSERT INTO meta VALUES ('version_donnees', '1')
+        ON CONFLICT (cle) DO UPDATE SET valeur = CAST(CAST(meta.valeur AS INTEGER) + 1 AS VARCHAR)
+    """)
+
+
+def orphaned_values(con, ref: Referentiel) -> list[str]:
+    """Stored values whose parcours or indicator ``ref`` lacks, one French phrase per pair with its count."""
+    rows = con.execute("""
+        SELECT parcours, indicateur, count(*) AS n, min(mois), max(mois) FROM valeurs
+        WHERE parcours NOT IN (SELECT unnest(?)) OR indicateur NOT IN (SELECT unnest(?))
+        GROUP BY parcours, indicateur ORDER BY parcours, indicateur
+    """, [[p.code for p in ref.parcours], [i.code for i in ref.indicateurs]]).fetchall()
+    return [f"{n} valeur(s) de « {p} » × « {i} » ({a:%Y-%m} à {b:%Y-%m})" for p, i, n, a, b in rows]
+
+
 def save_referentiel(db: Database, ref: Referentiel, *, utilisateur: str) -> None:
     """Replace the stored referential by ``ref`` in one transaction, and journal who did it.
 
@@ -23,17 +41,12 @@ def save_referentiel(db: Database, ref: Referentiel, *, utilisateur: str) -> Non
         parse_month_code(p.date_deploiement) if p.date_deploiement else None for p in ref.parcours
     ]
     with db.transaction() as con:
-        orphans = con.execute("""
-            SELECT DISTINCT parcours, indicateur FROM valeurs
-            WHERE parcours NOT IN (SELECT unnest(?)) OR indicateur NOT IN (SELECT unnest(?))
-            LIMIT 5
-        """, [[p.code for p in ref.parcours], [i.code for i in ref.indicateurs]]).fetchall()
+        orphans = orphaned_values(con, ref)
         if orphans:
+            shown = orphans[:20] + ([f"et {len(orphans) - 20} autre(s) paire(s)"] if len(orphans) > 20 else [])
             raise ReferentielInvalide([
-                f"des valeurs sont enregistrées pour « {p} » × « {i} », absent du nouveau référentiel. "
-                "Gardez ce code ou annulez d'abord les imports concernés."
-                for p, i in orphans
-            ])
+                "le nouveau référentiel retire des codes qui ont des valeurs enregistrées : "
+                + " ; ".join(shown) + ". Gardez ces codes ou annulez d'abord les imports concernés."])
         for table in TABLES:
             frame = frames[table]  # noqa: F841 (read by DuckDB by name)
             con.execute(f"DELETE FROM {table}")
@@ -43,10 +56,7 @@ def save_referentiel(db: Database, ref: Referentiel, *, utilisateur: str) -> Non
             f"{len(ref.directions)} directions, {len(ref.parcours)} parcours, "
             f"{len(ref.indicateurs)} indicateurs, {len(ref.cibles)} cibles",
         ])
-        con.execute("""
-            INSERT INTO meta VALUES ('version_donnees', '1')
-            ON CONFLICT (cle) DO UPDATE SET valeur = CAST(CAST(meta.valeur AS INTEGER) + 1 AS VARCHAR)
-        """)
+        bump_data_version(con)
 
 
 def _none(value):
@@ -76,3 +86,35 @@ def read_referentiel(db: Database) -> Referentiel:
     ]
     cibles = [Cible(r.indicateur, _none(r.parcours), float(r.cible)) for r in tables["cibles"].itertuples()]
     return Referentiel(directions, parcours, indicateurs, cibles)
+
+
+def _cell(value) -> str:
+    if value is None or (isinstance(value, float) and pd.isna(value)):
+        return ""
+    if isinstance(value, bool):
+        return "oui" if value else "non"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def export_referentiel(db: Database, directory) -> list:
+    """Write the stored referential (with the changes made in the app) as the four CSV files of
+    ``data/referentiel/``, in the same format, so that they load again. Returns the paths written."""
+    import csv
+    from pathlib import Path
+
+    from indicateurs.referentiel import FILES
+
+    directory = Path(directory)
+    directory.mkdir(parents=True, exist_ok=True)
+    written = []
+    for name, frame in read_referentiel(db).frames().items():
+        path = directory / f"{name}.csv"
+        with open(path, "w", encoding="utf-8", newline="") as out:
+            writer = csv.writer(out, lineterminator="\n")
+            writer.writerow(FILES[name])
+            for row in frame.itertuples(index=False):
+                writer.writerow([_cell(v) for v in row])
+        written.append(path)
+    return written

@@ -1,41 +1,49 @@
 """Who acts, and what each role may do. Every write takes a ``Utilisateur`` and records its name.
 
-Three roles, as the SRU defined them: a CODIR reader browses; a direction's référent imports its own
-direction's files; an SRU administrator imports for everyone, cancels imports and edits the referential.
+Three roles, as the SRU defined them: a « lecteur » reads every dashboard; a « référent » also imports,
+previews and cancels its own imports, for its direction(s) only; an « administrateur » does everything,
+including cancelling anyone's import, editing the referential and reading the audit journal.
+Who has which role is decided by ``indicateurs.identite`` (sign-in, gateway, habilitations file).
 """
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 
-LECTEUR = "lecteur CODIR"
-REFERENT = "référent direction"
-ADMINISTRATEUR = "administrateur SRU"
+LECTEUR = "lecteur"
+REFERENT = "référent"
+ADMINISTRATEUR = "administrateur"
 ROLES = (LECTEUR, REFERENT, ADMINISTRATEUR)
+RANG = {LECTEUR: 0, REFERENT: 1, ADMINISTRATEUR: 2}
 
 
 @dataclass(frozen=True)
 class Utilisateur:
+    """A person (or an account) and its role. The least rights unless a role is given explicitly."""
+
     identifiant: str
-    role: str = ADMINISTRATEUR
-    direction: str | None = None  # the référent's own direction
+    role: str = LECTEUR
+    directions: tuple[str, ...] = ()  # a référent's own directions
 
     def peut_importer(self) -> bool:
         return self.role in (REFERENT, ADMINISTRATEUR)
 
     def peut_annuler(self) -> bool:
+        """May cancel some imports (a référent: only its own; checked per import in ``operations``)."""
+        return self.role in (REFERENT, ADMINISTRATEUR)
+
+    def est_administrateur(self) -> bool:
         return self.role == ADMINISTRATEUR
 
     def peut_modifier_referentiel(self) -> bool:
         return self.role == ADMINISTRATEUR
 
+    def ecrit(self) -> bool:
+        """True for the roles that write (their sign-in is journaled)."""
+        return self.role != LECTEUR
 
-def local_user() -> Utilisateur:
-    """The user of a local installation without single sign-on: from $OBSERVATOIRE_UTILISATEUR and
-    $OBSERVATOIRE_ROLE, by default an SRU administrator named after the machine account."""
-    name = os.environ.get("OBSERVATOIRE_UTILISATEUR") or os.environ.get("USER") or "utilisateur local"
-    role = os.environ.get("OBSERVATOIRE_ROLE", ADMINISTRATEUR)
-    if role not in ROLES:
-        role = LECTEUR  # an unknown role gets the least rights
-    return Utilisateur(name, role, os.environ.get("OBSERVATOIRE_DIRECTION") or None)
+    def libelle(self) -> str:
+        """« référent (DPE, DVD) », « administrateur »…: what the sidebar and messages show."""
+        if self.role == REFERENT and self.directions:
+            return f"{self.role} ({', '.join(self.directions)})"
+        return self.role

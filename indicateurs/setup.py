@@ -12,7 +12,11 @@ from indicateurs.mois import last_complete_month
 from indicateurs.referentiel import DEFAULT_DIR, load_referentiel
 from indicateurs.referentiel_store import read_referentiel, save_referentiel
 from indicateurs.resultats import refresh_results, results_are_stale
-from indicateurs.valeurs import STATUT_IMPORTE, TYPE_DEMO, write_values
+from indicateurs.valeurs import STATUT_IMPORTE, STATUT_REJETE, TYPE_DEMO, TYPE_FICHIER, write_values
+
+
+class DemoRefusee(Exception):
+    """Demo values asked for a base that has received real imports, without ``forcer``."""
 
 
 @dataclass(frozen=True)
@@ -20,6 +24,12 @@ class ResultatInit:
     db: Database
     referentiel_charge: bool
     valeurs_demo: int  # demo values written by this call (0 when already there or not asked)
+
+
+def real_imports(db: Database) -> int:
+    """How many real files were ever imported in this base (cancelled ones included)."""
+    row = db.query_one("SELECT count(*) FROM imports WHERE type = ? AND statut <> ?", [TYPE_FICHIER, STATUT_REJETE])
+    return int(row[0]) if row else 0
 
 
 def has_demo_data(db: Database) -> bool:
@@ -36,13 +46,20 @@ def init_database(
     end_month: date | None = None,
     referentiel_dir: str | Path = DEFAULT_DIR,
     on_commit=None,
+    forcer: bool = False,
 ) -> ResultatInit:
     """Create or upgrade the database, load the referential, and with ``with_demo`` the demo data.
 
     Safe to run again: the referential is replaced by the files' content (if it changed), and the demo
-    data is written only if no demonstration import is live yet.
+    data is written only if no demonstration import is live yet, and never into a base that has received
+    real imports unless ``forcer`` is set (fictitious values must not mix with real ones by accident).
     """
     db = open_database(path)
+    if with_demo and not forcer and not has_demo_data(db) and real_imports(db):
+        raise DemoRefusee(
+            f"La base {db.path} a déjà reçu {real_imports(db)} import(s) de fichiers réels : les données de "
+            "démonstration (fictives) n'y sont pas ajoutées. Si vous le voulez vraiment, relancez avec "
+            "--forcer (réservé aux administrateurs).")
     ref = load_referentiel(referentiel_dir)
     loaded = False
     if read_referentiel(db) != ref:
