@@ -2,11 +2,11 @@
 
 import streamlit as st
 
-from ui.contexte import current_user
+from ui.identite import identity_gate
 
 st.set_page_config(page_title="Observatoire des parcours usagers", page_icon=":material/account_balance:", layout="wide")
 
-user = current_user()
+user = identity_gate()  # the sign-in screen (and a stop) when nobody is identified yet
 
 tableaux = [
     st.Page("pages/vue_ensemble.py", title="Vue d'ensemble", icon=":material/dashboard:", default=True),
@@ -21,6 +21,10 @@ donnees = [st.Page("pages/completude.py", title="Complétude", icon=":material/f
 if user.peut_importer():
     donnees.insert(0, st.Page("pages/import_donnees.py", title="Import", icon=":material/upload_file:"))
 pages = {"Tableaux de bord": tableaux, "Données": donnees}
+if user.est_administrateur():
+    pages["Administration"] = [
+        st.Page("pages/journal.py", title="Journal d'audit", icon=":material/history:"),
+        st.Page("pages/referentiel.py", title="Référentiel", icon=":material/edit_note:"),
+    ]
 
-st.sidebar.caption(f"Connecté : {user.identifiant} ({user.role})")
 st.navigation(pages).run()

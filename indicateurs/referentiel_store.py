@@ -98,23 +98,34 @@ def _cell(value) -> str:
     return str(value)
 
 
-def export_referentiel(db: Database, directory) -> list:
-    """Write the stored referential (with the changes made in the app) as the four CSV files of
-    ``data/referentiel/``, in the same format, so that they load again. Returns the paths written."""
+def referentiel_csv_texts(db: Database) -> dict[str, str]:
+    """The stored referential (with the changes made in the app) as the texts of the four CSV files of
+    ``data/referentiel/``, in the same format, so that they load again."""
     import csv
-    from pathlib import Path
+    import io
 
     from indicateurs.referentiel import FILES
+
+    texts = {}
+    for name, frame in read_referentiel(db).frames().items():
+        out = io.StringIO()
+        writer = csv.writer(out, lineterminator="\n")
+        writer.writerow(FILES[name])
+        for row in frame.itertuples(index=False):
+            writer.writerow([_cell(v) for v in row])
+        texts[name] = out.getvalue()
+    return texts
+
+
+def export_referentiel(db: Database, directory) -> list:
+    """Write ``referentiel_csv_texts`` into ``directory`` (created if needed); returns the paths written."""
+    from pathlib import Path
 
     directory = Path(directory)
     directory.mkdir(parents=True, exist_ok=True)
     written = []
-    for name, frame in read_referentiel(db).frames().items():
+    for name, text in referentiel_csv_texts(db).items():
         path = directory / f"{name}.csv"
-        with open(path, "w", encoding="utf-8", newline="") as out:
-            writer = csv.writer(out, lineterminator="\n")
-            writer.writerow(FILES[name])
-            for row in frame.itertuples(index=False):
-                writer.writerow([_cell(v) for v in row])
+        path.write_text(text, encoding="utf-8")
         written.append(path)
     return written

@@ -13,12 +13,18 @@ from indicateurs.mois import add_months, last_complete_month
 from indicateurs.operations import ActionInterdite, cancel, import_file
 from indicateurs.valeurs import AnnulationImpossible, STATUT_IMPORTE, TYPE_ANNULATION, list_imports
 from ui.contexte import current_user, database, referentiel
+from ui.identite import refuse_unless
 from ui.mise_en_page import banner, empty_state
 from ui.telechargements import download_buttons
+from ui.texte import litteral, nom_de_fichier
+
+UPLOAD_WIDGET_MB = 100  # above the real limit, so that a too-big file gets our French message, not Streamlit's
 
 st.title("Import des fichiers mensuels")
 banner()
 db, ref, user = database(), referentiel(), current_user()
+refuse_unless(user.peut_importer(), f"Votre rôle ({litteral(user.libelle())}) ne permet pas d'importer des "
+              "fichiers : cette page est réservée aux référents et aux administrateurs.")
 
 if not ref.parcours:
     empty_state("Le référentiel n'est pas chargé : lancez `python -m indicateurs init` avant d'importer.")
@@ -27,8 +33,9 @@ if not ref.parcours:
 st.markdown("Déposez le fichier d'indicateurs d'une direction (CSV ou Excel). Il est **vérifié sans rien "
             "enregistrer** ; vous voyez ensuite ce qu'il change, puis vous confirmez. Un fichier qui "
             "contient une erreur n'importe rien.")
-uploaded = st.file_uploader("Fichier d'indicateurs (CSV ou XLSX, 20 Mo au plus)", type=["csv", "xlsx", "txt"],
-                            key="fichier", max_upload_size=DEFAULT_MAX_BYTES // 2**20)
+limit_mb = DEFAULT_MAX_BYTES // 2**20
+uploaded = st.file_uploader(f"Fichier d'indicateurs (CSV ou XLSX, {limit_mb} Mo au plus)", type=["csv", "xlsx", "txt"],
+                            key="fichier", max_upload_size=max(UPLOAD_WIDGET_MB, limit_mb))
 
 
 def _problems_table(problems) -> pd.DataFrame:
@@ -46,15 +53,15 @@ if uploaded is not None:
         st.session_state["verification_cle"] = key
         st.session_state.pop("resultat_import", None)
     v = st.session_state["verification"]
-    st.subheader(f"Vérification de « {v.fichier} »")
+    st.subheader(f"Vérification de « {litteral(v.fichier)} »")
     if v.format:
-        st.caption(f"Lu comme : {v.format}.")
+        st.caption(f"Lu comme : {litteral(v.format)}.")
     if v.erreurs:
         st.error(f"**{v.nb_erreurs} erreur(s)** : le fichier est refusé, rien ne sera importé. "
                  "Corrigez les lignes ci-dessous puis déposez le fichier à nouveau.", icon=":material/error:")
         st.dataframe(_problems_table(v.erreurs), hide_index=True, width="stretch")
         st.download_button("Télécharger le rapport d'erreurs (CSV)", problemes_csv(v),
-                           file_name=f"rapport_{v.fichier}.csv", mime="text/csv", key="rapport")
+                           file_name=f"rapport_{nom_de_fichier(v.fichier)}.csv", mime="text/csv", key="rapport")
     if v.avertissements:
         st.warning(f"**{v.nb_avertissements} avertissement(s)** : le fichier peut être importé, vérifiez "
                    "d'abord ces points.", icon=":material/warning:")
@@ -78,7 +85,7 @@ if uploaded is not None:
                              "valeur_avant": "Valeur enregistrée", "valeur": "Nouvelle valeur"})
     result = st.session_state.get("resultat_import")
     if result is not None:
-        (st.success if result.statut == STATUT_IMPORTE else st.info)(result.message)
+        (st.success if result.statut == STATUT_IMPORTE else st.info)(litteral(result.message))
     elif v.ok and v.deja_importe is None:
         if not user.peut_importer():
             st.info(f"Votre rôle ({user.role}) ne permet pas d'importer.")
@@ -87,7 +94,7 @@ if uploaded is not None:
                 with st.spinner("Import et mise à jour des résultats…"):
                     st.session_state["resultat_import"] = import_file(db, v, user)
             except ActionInterdite as error:
-                st.error(str(error))
+                st.error(litteral(error))
             else:
                 st.cache_data.clear()
                 st.rerun()
@@ -124,8 +131,11 @@ else:
         "annule_import": "Annule l'import", "annule_par": "Annulé par", "message": "Détail"})
     download_buttons(shown, "journal_imports", key="journal")
     cancellable = journal[(journal["statut"] == STATUT_IMPORTE) & (journal["type"] != TYPE_ANNULATION)]
+    if not user.est_administrateur():  # a référent cancels only its own imports (checked again on cancel)
+        cancellable = cancellable[cancellable["utilisateur"].str.casefold() == user.identifiant.casefold()]
     if user.peut_annuler() and len(cancellable):
-        st.markdown("**Annuler un import** : chaque valeur qu'il a écrite revient à ce qu'elle était avant.")
+        st.markdown("**Annuler un import** : chaque valeur qu'il a écrite revient à ce qu'elle était avant."
+                    + ("" if user.est_administrateur() else " Vous pouvez annuler vos propres imports."))
         labels = {int(r.id): f"n° {r.id} – {r.fichier} ({r.utilisateur}, {r.horodatage:%d/%m/%Y %H:%M})"
                   for r in cancellable.itertuples()}
         target = st.selectbox("Import à annuler", list(labels), format_func=labels.get, key="annuler_id")
@@ -137,7 +147,7 @@ else:
                     f"Import n° {target} annulé : {result.restaurees} valeur(s) restaurée(s), "
                     f"{result.supprimees} supprimée(s), {result.conservees} conservée(s) car révisée(s) depuis.")
             except (AnnulationImpossible, ActionInterdite) as error:
-                st.session_state["annulation"] = str(error)
+                st.session_state["annulation"] = litteral(error)
             st.cache_data.clear()
             st.rerun()
     if "annulation" in st.session_state:

@@ -48,5 +48,7 @@ def referentiel() -> Referentiel:
 
 
 def current_user() -> Utilisateur:
-    """Who is using the app. Single sign-on (st.login) will fill this; until then, the local user."""
-    return st.session_state.get("utilisateur") or local_user()
+    """Who is using the app, in the configured identity mode (see ui/identite.py)."""
+    from ui.identite import current_user as identified_user
+
+    return identified_user()
