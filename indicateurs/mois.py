@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import os
 import re
 from datetime import date
+from typing import Iterable
 
 MOIS_LONGS = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre",
               "octobre", "novembre", "décembre")
@@ -54,6 +56,22 @@ def last_complete_month(today: date | None = None) -> date:
     """The latest month fully elapsed: on 28 November 2026, October 2026."""
     today = today or date.today()
     return add_months(date(today.year, today.month, 1), -1)
+
+
+OBSERVATION_START_VARIABLE = "OBSERVATOIRE_DEBUT_OBSERVATION"
+YEARS_BEFORE_FIRST_DEPLOYMENT = 3
+
+
+def observation_start(deployments: Iterable[date | None], today: date | None = None) -> date:
+    """The first month a value may be about: $OBSERVATOIRE_DEBUT_OBSERVATION (AAAA-MM) when set, else
+    January of the year three years before the first deployment (or before the last complete month when
+    no parcours has a deployment date). Earlier months are typing slips (1026 for 2026), not history."""
+    configured = parse_month_code(os.environ.get(OBSERVATION_START_VARIABLE, ""))
+    if configured is not None:
+        return configured
+    known = [d for d in deployments if d is not None]
+    anchor = min(known) if known else last_complete_month(today)
+    return date(anchor.year - YEARS_BEFORE_FIRST_DEPLOYMENT, 1, 1)
 
 
 def format_month_fr(d: date, long: bool = False) -> str:

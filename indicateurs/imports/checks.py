@@ -15,10 +15,15 @@ import pandas as pd
 
 from indicateurs.imports.codes import Lookup
 from indicateurs.imports.formats import month_fr, number_fr
-from indicateurs.imports.months import UNREADABLE, index_to_date, parse_months
+from indicateurs.imports.months import UNREADABLE, index_to_date, month_index, parse_months
 from indicateurs.imports.numbers import parse_numbers
 from indicateurs.imports.problemes import Collecteur
+from indicateurs.mois import OBSERVATION_START_VARIABLE, observation_start, parse_month_code
 from indicateurs.referentiel import Referentiel
+
+# Past this many errors the remaining checks are skipped: the file is refused anyway, and the first
+# problems tell the sender what is wrong (a wrong year or column throughout, typically).
+STOP_AFTER_ERRORS = 5000
 
 
 @dataclass
@@ -75,15 +80,21 @@ class RowChecks:
         """Every check, in the order of the columns of a long file."""
         s = self.s
         ok = np.ones(len(s), dtype=bool)
-        ok &= self._codes("parcours", self.parcours, "Parcours", "le parcours")
-        ok &= self._codes("indicateur", self.indicateurs, "Indicateur", "l'indicateur")
-        ok &= self._months()
-        ok &= self._values()
-        ok &= self._future()
-        ok &= self._quarterly()
-        ok &= self._bounds()
+        for check in (lambda: self._codes("parcours", self.parcours, "Parcours", "le parcours"),
+                      lambda: self._codes("indicateur", self.indicateurs, "Indicateur", "l'indicateur"),
+                      self._months, self._values, self._future, self._too_early, self._quarterly, self._bounds):
+            if len(self.erreurs) >= STOP_AFTER_ERRORS:
+                self._stopped()
+                return Checked(s, np.zeros(len(s), dtype=bool), np.zeros(len(s), dtype=bool))
+            ok &= check()
         duplicates = self._duplicates(ok)
         return Checked(s, ok, duplicates)
+
+    def _stopped(self) -> None:
+        self.erreurs.add(f"Vérification arrêtée : plus de {number_fr(STOP_AFTER_ERRORS)} erreurs "
+                         f"({number_fr(len(self.erreurs))} trouvées à ce stade), le fichier est refusé. Corrigez "
+                         "d'abord les premières (souvent une même erreur répétée : année, colonne, séparateur) "
+                         "puis déposez-le à nouveau.")
 
     def _codes(self, field: str, lookup: Lookup, title: str, article: str) -> np.ndarray:
         texts = self.s[field]
@@ -125,6 +136,20 @@ class RowChecks:
             f"Mois futur : {month_fr(index_to_date(int(index[r])))} n'est pas encore terminé ou n'est pas "
             f"encore venu (dernier mois complet : {last}). Vérifiez l'année et le mois."))
         return ~future
+
+    def _too_early(self) -> np.ndarray:
+        """Months before the observation window: a typing slip (1026 for 2026), never real history."""
+        start = observation_start(parse_month_code(p.date_deploiement) if p.date_deploiement else None
+                                  for p in self.ref.parcours)
+        index = self.s["mois_index"].to_numpy()
+        early = (index >= 0) & (index < month_index(start.year, start.month))
+        first = month_fr(start)
+        self._report(early, "mois", lambda r: (
+            f"Mois hors de la période d'observation : {month_fr(index_to_date(int(index[r])))} est avant "
+            f"{first}, premier mois suivi. Vérifiez l'année (par exemple 1026 au lieu de 2026). Si des valeurs "
+            f"aussi anciennes doivent vraiment entrer, l'administrateur règle le début de la période "
+            f"({OBSERVATION_START_VARIABLE}=AAAA-MM)."))
+        return ~early
 
     def _quarterly(self) -> np.ndarray:
         quarterly = {i.code for i in self.ref.indicateurs if i.periodicite == "trimestrielle"}

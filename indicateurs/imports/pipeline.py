@@ -175,6 +175,8 @@ def _check_content(db: Database, name: str, content: bytes, last: date, verifica
     checked = RowChecks(staged, labels, ref, parcours, indicateurs, month_index(last.year, last.month),
                         erreurs, avertissements, layout.columns).run()
     keep = checked.valid & ~checked.duplicates
+    if not keep.any():  # nothing valid (or the checks stopped early): the file is refused as it is
+        return
     rows = checked.staged[keep]
     commentaire = rows["commentaire"].to_numpy(dtype=object, copy=True)
     commentaire[commentaire == ""] = None

@@ -12,6 +12,8 @@ from typing import Callable
 
 import numpy as np
 
+from indicateurs.imports.formats import number_fr
+
 DEFAULT_CAP = 200
 MAX_SHOWN_VALUE = 80
 
@@ -117,7 +119,7 @@ class Collecteur:
             e = "e" if self.kind == "erreur" else ""
             out.append(Probleme(
                 self.fichier, None, None, None,
-                f"… et {more} autre{s} {self.kind}{s} non affiché{e}{s} ({total} au total). "
+                f"… et {number_fr(more)} autre{s} {self.kind}{s} non affiché{e}{s} ({number_fr(total)} au total). "
                 "Corrigez les premières puis vérifiez à nouveau le fichier.",
             ))
         return out
