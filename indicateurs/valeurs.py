@@ -349,3 +349,14 @@ def data_version(db: Database) -> int:
     """A counter that grows with every write: pages key their caches on it to show new data at once."""
     row = db.query_one("SELECT valeur FROM meta WHERE cle = 'version_donnees'")
     return int(row[0]) if row else 0
+
+
+def store_versions(db: Database) -> tuple[int, int]:
+    """(data version, results version) in one query: the results version is the data version the stored
+    verdicts were computed from, so the two differ while a refresh is under way."""
+    row = db.query_one("""
+        SELECT coalesce(max(valeur) FILTER (WHERE cle = 'version_donnees'), '0'),
+               coalesce(max(valeur) FILTER (WHERE cle = 'version_resultats'), '0')
+        FROM meta WHERE cle IN ('version_donnees', 'version_resultats')
+    """)
+    return int(row[0]), int(row[1])

@@ -10,12 +10,15 @@ from indicateurs.referentiel_store import read_referentiel
 from indicateurs.roles import Utilisateur, local_user
 from indicateurs.resultats import refresh_results, results_are_stale
 from indicateurs.setup import init_database
-from indicateurs.valeurs import data_version
+from indicateurs.valeurs import store_versions
 
 SYSTEM_USER = "démarrage de l'application"
 
 
-@st.cache_resource(show_spinner="Préparation de la base de démonstration…")
+_READY: set[str] = set()  # databases this process has already opened (and brought up to date)
+
+
+@st.cache_resource(show_spinner=False)
 def _database(path: str) -> Database:
     # First start on a fresh machine: no database yet, so build the embedded demo one.
     if not resolve_path(path).exists():
@@ -26,18 +29,42 @@ def _database(path: str) -> Database:
     return db
 
 
+def _opening_message(path: str) -> str:
+    """What the first page of a new process says while the database gets ready: what it is really doing."""
+    if not resolve_path(path).exists():
+        return "Première ouverture : création de la base de démonstration (données fictives)…"
+    return "Ouverture de la base ; les résultats sont mis à jour si des données ont changé depuis le dernier calcul…"
+
+
 def database() -> Database:
     """The database of this app ($OBSERVATOIRE_DB or data/observatoire.duckdb), created with demo data if absent."""
-    return _database(str(resolve_path()))
+    path = str(resolve_path())
+    if path in _READY:
+        return _database(path)
+    with st.spinner(_opening_message(path)):
+        db = _database(path)
+    _READY.add(path)
+    return db
 
 
-def version() -> int:
-    """The data version: cached reads are keyed on it, so an import (even from the CLI) shows at once."""
-    return data_version(database())
+def version() -> str:
+    """The version of what pages show: the data version and the results version together.
+
+    Cached reads are keyed on it, so an import (even from the CLI) shows at once, and a page read while
+    the results were being recomputed is read again once they are: no session keeps an old verdict.
+    """
+    data, results = store_versions(database())
+    return f"{data}.{results}"
+
+
+def results_pending() -> bool:
+    """True while the stored results lag behind the stored values (a refresh is under way, or was cut short)."""
+    data, results = store_versions(database())
+    return data != results
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
-def _referentiel(path: str, data_version: int) -> Referentiel:
+def _referentiel(path: str, version: str) -> Referentiel:
     return read_referentiel(Database(resolve_path(path)))
 
 

@@ -10,7 +10,7 @@ from indicateurs.format_fr import format_month
 from indicateurs.mois import month_code, month_range, parse_month_code
 from indicateurs.setup import has_demo_data
 from indicateurs.synthese import data_period, last_import_time
-from ui.contexte import database, referentiel
+from ui.contexte import database, referentiel, results_pending
 
 ALL = ""
 
@@ -21,6 +21,9 @@ def banner() -> None:
     if has_demo_data(db):
         st.warning("**Données de démonstration** : les valeurs affichées sont fictives et servent à "
                    "découvrir l'outil. Elles seront remplacées par les fichiers des directions.", icon=":material/science:")
+    if results_pending():
+        st.info("Les résultats sont en cours de mise à jour après le dernier import : les verdicts affichés sont "
+                "encore ceux d'avant. Rechargez la page dans un instant.", icon=":material/hourglass_top:")
     last = last_import_time(db)
     if last is not None:
         st.caption(f"Dernier import : le {last:%d/%m/%Y à %H:%M}.")
