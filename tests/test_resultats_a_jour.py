@@ -62,6 +62,8 @@ def test_a_page_read_mid_refresh_shows_the_new_verdict_once_the_refresh_ends(dem
     post["mois"] = pd.to_datetime(post["mois"]).dt.date
     post["valeur"] = (post["valeur"] + 35).clip(upper=100)
     post["commentaire"] = None
+    before = _direction_page(demo_db, monkeypatch, direction)  # the server is up, its database open
+    assert old_sentence in _captions(before)
     write_values(demo_db, post, utilisateur="tests", fichier="hausse.csv")  # committed, results not yet refreshed
 
     during = _direction_page(demo_db, monkeypatch, direction)
