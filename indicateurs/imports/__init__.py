@@ -2,7 +2,7 @@
 
 Public entry points: ``check_file`` and ``commit`` (pipeline), ``rapport_texte`` / ``problemes_json`` /
 ``problemes_csv`` (reports), ``completude`` (what is missing), ``modele_csv`` / ``modele_xlsx``
-(templates) and ``neutralise_formula`` (safe spreadsheet output, shared with every export).
+(templates). Files are written by ``indicateurs.exporter`` (formulas neutralised, fields quoted).
 
 One module, one job:
     detect       what the bytes are (CSV text, XLSX, or not a table)
@@ -15,20 +15,16 @@ One module, one job:
     checks       row checks (vectorised);  history  revisions and values far from history
     problemes    Probleme records, capped collection;  rapport  text / JSON / CSV reports
     pipeline     check_file and commit;  completude;  modele (templates)
-    securite     formula neutralisation;  ecriture  CSV/XLSX writers using it
 """
 
 from indicateurs.imports.completude import Completude, completude, completude_xlsx, manquantes_csv
-from indicateurs.imports.ecriture import csv_bytes, xlsx_bytes
 from indicateurs.imports.modele import modele_csv, modele_lignes, modele_xlsx, nom_modele
 from indicateurs.imports.pipeline import ResultatImport, Verification, check_file, commit
 from indicateurs.imports.problemes import Probleme
 from indicateurs.imports.rapport import problemes_csv, problemes_json, rapport_texte
-from indicateurs.imports.securite import neutralise_formula, neutralise_frame
 
 __all__ = [
     "Completude", "Probleme", "ResultatImport", "Verification", "check_file", "commit", "completude",
-    "completude_xlsx", "csv_bytes", "manquantes_csv", "modele_csv", "modele_lignes", "modele_xlsx",
-    "neutralise_formula", "neutralise_frame", "nom_modele", "problemes_csv", "problemes_json",
-    "rapport_texte", "xlsx_bytes",
+    "completude_xlsx", "manquantes_csv", "modele_csv", "modele_lignes", "modele_xlsx", "nom_modele",
+    "problemes_csv", "problemes_json", "rapport_texte",
 ]

@@ -21,7 +21,7 @@ import numpy as np
 import pandas as pd
 
 from indicateurs.db import Database
-from indicateurs.imports.ecriture import csv_bytes, xlsx_bytes
+from indicateurs.exporter import excel_csv_bytes, xlsx_bytes
 from indicateurs.mois import add_months, last_complete_month, month_code, month_range, parse_month_code
 from indicateurs.referentiel import Referentiel
 from indicateurs.referentiel_store import read_referentiel
@@ -115,7 +115,7 @@ def _with_month_codes(frame: pd.DataFrame) -> pd.DataFrame:
 
 def manquantes_csv(c: Completude) -> bytes:
     """The missing values as a French CSV file to download (mois as AAAA-MM)."""
-    return csv_bytes(_with_month_codes(c.manquantes))
+    return excel_csv_bytes(_with_month_codes(c.manquantes))
 
 
 def completude_xlsx(c: Completude) -> bytes:

@@ -12,7 +12,7 @@ from datetime import date
 
 import pandas as pd
 
-from indicateurs.imports.ecriture import csv_bytes, xlsx_bytes
+from indicateurs.exporter import excel_csv_bytes, xlsx_bytes
 from indicateurs.mois import format_month_fr, is_quarter_month, month_code
 from indicateurs.referentiel import Referentiel
 
@@ -44,7 +44,7 @@ def nom_modele(direction: str, mois: date, extension: str) -> str:
 
 def modele_csv(ref: Referentiel, direction: str, mois: date) -> bytes:
     """The template as a French CSV file (UTF-8 with BOM, « ; », decimal comma)."""
-    return csv_bytes(modele_lignes(ref, direction, mois))
+    return excel_csv_bytes(modele_lignes(ref, direction, mois))
 
 
 def aide(ref: Referentiel, direction: str, mois: date) -> pd.DataFrame:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from indicateurs.imports.ecriture import csv_bytes
+from indicateurs.exporter import excel_csv_bytes
 from indicateurs.imports.pipeline import Verification
 from indicateurs.imports.problemes import Probleme
 
@@ -52,4 +52,4 @@ def problemes_csv(v: Verification) -> bytes:
             for p in problemes]
     frame = pd.DataFrame(rows, columns=["niveau", "fichier", "ligne", "colonne", "valeur", "message"])
     frame["ligne"] = frame["ligne"].astype("Int64")
-    return csv_bytes(frame)
+    return excel_csv_bytes(frame)

@@ -7,8 +7,7 @@ import io
 import openpyxl
 import pandas as pd
 
-from indicateurs.imports.ecriture import csv_bytes, xlsx_bytes
-from indicateurs.imports.securite import neutralise_formula, neutralise_frame
+from indicateurs.exporter import csv_bytes, excel_csv_bytes, neutralise_formula, neutralise_frame, xlsx_bytes
 
 
 def test_neutralise_formula():
@@ -36,7 +35,7 @@ def test_neutralise_frame_touches_text_cells_only():
 
 def test_csv_writer():
     frame = pd.DataFrame({"commentaire": ["=HYPERLINK(\"http://x\")", "a;b"], "valeur": [-2.5, 100.0]})
-    text = csv_bytes(frame).decode("utf-8")
+    text = excel_csv_bytes(frame).decode("utf-8")
     assert text == ('\ufeffcommentaire;valeur\r\n'
                     '"\'=HYPERLINK(""http://x"")";-2,5\r\n'
                     '"a;b";100\r\n')
@@ -66,3 +65,35 @@ def test_error_report_download_is_neutralised(db, tmp_path):
         "Aucun code proche. Corrigez le code (ou écrivez le libellé exact) ; la liste figure dans le modèle "
         "de fichier.",
     ]
+
+
+PAYLOAD = "x;=cmd|' /C calc'!A0;y"
+
+
+def _cells(text: str, sep: str) -> list[list[str]]:
+    import csv as csv_module
+
+    return list(csv_module.reader(io.StringIO(text.lstrip("\ufeff")), delimiter=sep))
+
+
+def test_a_formula_behind_the_other_separator_never_reaches_a_cell():
+    """The comma file is re-read as French Excel reads it (« ; ») and the French file as a program reads
+    it (« , »): no cell of either starts with a formula character."""
+    frame = pd.DataFrame({"commentaire": [PAYLOAD, "a,=1+1", "ligne\n@SUM(A1)", "tab\t+2"], "valeur": [1.5, 2, 3, 4]})
+    plain = csv_bytes(frame).decode("utf-8")
+    french = excel_csv_bytes(frame).decode("utf-8")
+    for text in (plain, french):
+        for sep in (";", ","):
+            for row in _cells(text, sep):
+                for cell in row:
+                    assert not cell.startswith(("=", "+", "@")), (sep, cell)
+    assert _cells(plain, ",")[1] == ["x;'=cmd|' /C calc'!A0;y", "1.5"]
+    assert _cells(french, ";")[1] == ["x;'=cmd|' /C calc'!A0;y", "1,5"]
+    assert _cells(plain, ",")[3] == ["ligne\n'@SUM(A1)", "3"]
+
+
+def test_numbers_and_harmless_text_are_left_alone():
+    assert neutralise_formula("Accueil, mairie du 15e") == "Accueil, mairie du 15e"
+    assert neutralise_formula("a;b") == "a;b"
+    frame = pd.DataFrame({"t": ["sans risque"], "n": [-2.5]})
+    assert csv_bytes(frame).decode() == "t,n\nsans risque,-2.5\n"
