@@ -15,7 +15,7 @@ import re
 import numpy as np
 import pandas as pd
 
-from indicateurs.imports.encoding import UTF8, UTF8_BOM, decode_text
+from indicateurs.imports.encoding import CP1252, UTF8, UTF8_BOM, decode_text, garbled_text_warning, implausible_characters
 from indicateurs.imports.problemes import FichierIllisible
 from indicateurs.imports.separator import NAMES, detect_separator
 from indicateurs.imports.table import MAX_FIELDS, Table, drop_empty_trailing_columns
@@ -69,8 +69,12 @@ def read_csv_table(fichier: str, content: bytes) -> Table:
     cells = drop_empty_trailing_columns(cells)
     cells.columns = range(cells.shape[1])
     lignes = np.arange(len(cells), dtype=np.int64) + 1 + leading  # Excel hides a « sep=; » line: no offset
-    return Table(fichier, cells, lignes, lettres=False,
-                 description=f"CSV {encoding}, séparateur {NAMES[separator]}")
+    table = Table(fichier, cells, lignes, lettres=False, description=f"CSV {encoding}, séparateur {NAMES[separator]}")
+    if encoding == CP1252:  # cp1252 decodes almost any bytes: check the result reads as French
+        strange = implausible_characters(text)
+        if strange:
+            table.avertissements.append(garbled_text_warning(fichier, strange))
+    return table
 
 
 def _read_ragged(fichier: str, text: str, separator: str, skip: int) -> pd.DataFrame:

@@ -156,6 +156,8 @@ def _check_content(db: Database, name: str, content: bytes, last: date, verifica
         return
     table = read_table(name, content)
     verification.format = table.description
+    for message in table.avertissements:
+        avertissements.add(message)
     parcours, indicateurs = Lookup.of(ref.parcours), Lookup.of(ref.indicateurs)
     layout = find_layout(table, indicateurs, erreurs, avertissements)
     if layout is None:

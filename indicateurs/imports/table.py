@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
@@ -24,6 +24,7 @@ class Table:
     lignes: np.ndarray
     lettres: bool
     description: str
+    avertissements: list[str] = field(default_factory=list)  # whole-file warnings found while reading
 
     def label(self, index: int, header: str) -> str:
         """How a column is named in messages: its header as written, plus its letter for a workbook."""

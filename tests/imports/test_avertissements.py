@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from indicateurs.imports.pipeline import commit
 
-from .helpers import check_path, csv, where
+from .helpers import HEADER, check_path, csv, where, write_file
 
 
 def import_file(db, path):
@@ -75,3 +75,23 @@ def test_comment_only_change_is_a_revision(db, tmp_path):
     assert [p.message for p in v.avertissements] == [
         "Commentaire modifié : la valeur déjà enregistrée pour ce mois est identique, seul le commentaire "
         "sera remplacé."]
+
+
+def test_shift_jis_read_as_windows_1252_is_flagged_not_stored_silently(db, tmp_path):
+    """Bytes of another encoding that happen to decode as Windows-1252 give garbled text: warn, naming it."""
+    text = HEADER + "DJS-PISCINE;TAUX_DECROCHE;2026-09;50;テストカタカナ\r\n"
+    path = write_file(tmp_path, "japonais.csv", text.encode("shift_jis"))
+    v = check_path(db, path)
+    assert v.format.startswith("CSV Windows-1252")
+    garbled = [p for p in v.avertissements if "caractères inattendus" in p.message]
+    assert len(garbled) == 1 and garbled[0].ligne is None
+    assert "Shift-JIS" in garbled[0].message and "CSV UTF-8" in garbled[0].message
+
+
+def test_french_text_in_windows_1252_is_not_flagged(db, tmp_path):
+    comment = "Fermeture exceptionnelle « travaux » – 15 % d'œuvres prêtées, coût 2 000 € à l'été"
+    path = write_file(tmp_path, "francais.csv",
+                      (HEADER + f"DJS-PISCINE;TAUX_DECROCHE;2026-09;50;{comment}\r\n").encode("cp1252"))
+    v = check_path(db, path)
+    assert v.ok and not [p for p in v.avertissements if "caractères inattendus" in p.message]
+    assert v.valeurs["commentaire"].tolist() == [comment]
