@@ -11,6 +11,7 @@ from indicateurs.mois import month_code, month_range, parse_month_code
 from indicateurs.setup import has_demo_data
 from indicateurs.synthese import data_period, last_import_time
 from ui.contexte import database, referentiel, results_pending
+from ui.texte import litteral
 
 ALL = ""
 
@@ -52,8 +53,12 @@ def url_selectbox(label: str, options: list[str], *, key: str, format_func, defa
     current = st.session_state.get(key)
     if current not in options:
         from_url = st.query_params.get(key)
-        current = next((v for v in (from_url, st.session_state.get(remembered)) if v in options), default)
+        by_case = {str(o).casefold(): o for o in options}
+        matched = by_case.get(from_url.strip().casefold()) if from_url else None  # codes ignore case
+        current = next((v for v in (matched, st.session_state.get(remembered)) if v in options), default)
         st.session_state.pop(key, None)
+        if from_url and matched is None:
+            _link_notice(label, from_url, format_func(current))
     value = st.selectbox(label, options, index=options.index(current), key=key, format_func=format_func)
     st.session_state[remembered] = value
     if value == default:
@@ -61,6 +66,13 @@ def url_selectbox(label: str, options: list[str], *, key: str, format_func, defa
     else:
         st.query_params[key] = value
     return value
+
+
+def _link_notice(label: str, asked: str, shown: str) -> None:
+    """Say, in the page, that a shared link asked for something not found and what is shown instead:
+    a reader must never take another parcours' figures for the ones in the link."""
+    st.warning(f"Le lien demande « {litteral(asked[:60])} » pour « {label} », qui n'existe pas ou n'est pas "
+               f"disponible ici : la page montre « {litteral(shown)} » à la place.", icon=":material/link_off:")
 
 
 def sidebar_filters() -> tuple[date | None, date | None, str | None]:
