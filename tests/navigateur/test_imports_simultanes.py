@@ -1,0 +1,54 @@
+"""Two administrators click « Importer ce fichier » at the same moment on one server: both imports succeed."""
+
+from __future__ import annotations
+
+import shutil
+
+import pytest
+
+from indicateurs.db import Database
+
+from .conftest import running_app, wait_for_app
+
+pytestmark = pytest.mark.navigateur
+
+HEADER = "parcours;indicateur;mois;valeur\r\n"
+FILES = {  # the demo data leaves DSOL-AIDE-SOCIALE's October 2026 out: each file adds one new value
+    "dsol_decroche.csv": HEADER + "DSOL-AIDE-SOCIALE;TAUX_DECROCHE;2026-10;71,5\r\n",
+    "dsol_delai.csv": HEADER + "DSOL-AIDE-SOCIALE;DELAI_TRAITEMENT;2026-10;12,5\r\n",
+}
+
+
+def test_two_imports_clicked_together_both_succeed(_demo_template, browser, tmp_path):
+    db = tmp_path / "demo.duckdb"
+    shutil.copy(_demo_template, db)
+    with running_app(db, tmp_path / "streamlit.log", OBSERVATOIRE_ADMINISTRATEUR_LOCAL="admin.simultane") as url:
+        pages = []
+        for name, text in FILES.items():
+            path = tmp_path / name
+            path.write_bytes(text.encode("cp1252"))
+            context = browser.new_context(viewport={"width": 1400, "height": 1000}, locale="fr-FR")
+            page = context.new_page()
+            page.goto(url + "/import_donnees")
+            wait_for_app(page)
+            page.locator('[data-testid="stFileUploader"] input[type="file"]').set_input_files(str(path))
+            page.get_by_text("Valeurs nouvelles").wait_for(timeout=60_000)
+            wait_for_app(page)
+            pages.append(page)
+        buttons = [p.get_by_role("button", name="Importer ce fichier") for p in pages]
+        for button in buttons:  # both clicks leave before either import is done
+            button.click(no_wait_after=True)
+        for page in pages:
+            page.get_by_text("Import n°").first.wait_for(timeout=180_000)
+            wait_for_app(page)
+            assert page.locator('[data-testid="stException"]').count() == 0
+            assert page.get_by_text("Conflict").count() == 0
+            assert page.get_by_text("1 nouvelle(s) valeur(s)").count() >= 1
+        for page in pages:
+            page.context.close()
+    stored = Database(db).query_df(
+        "SELECT indicateur, valeur FROM valeurs WHERE parcours = 'DSOL-AIDE-SOCIALE' AND mois = DATE '2026-10-01' "
+        "ORDER BY indicateur")
+    assert stored.values.tolist() == [["DELAI_TRAITEMENT", 12.5], ["TAUX_DECROCHE", 71.5]]
+    users = Database(db).query_df("SELECT DISTINCT utilisateur FROM imports WHERE fichier LIKE 'dsol_%'")
+    assert users["utilisateur"].tolist() == ["admin.simultane"]
