@@ -13,6 +13,27 @@ from indicateurs.setup import init_database
 
 ROOT = Path(__file__).resolve().parent.parent
 END_MONTH = date(2026, 10, 1)  # the demo data's last month in every test: results stay deterministic
+LOCAL_ADMIN = "sru.tests"
+IDENTITY_VARIABLES = ("OBSERVATOIRE_IDENTITE", "OBSERVATOIRE_ENTETE", "OBSERVATOIRE_HABILITATIONS",
+                      "OBSERVATOIRE_INCONNUS", "OBSERVATOIRE_ADMINISTRATEUR_LOCAL", "OBSERVATOIRE_UTILISATEUR",
+                      "OBSERVATOIRE_ROLE", "OBSERVATOIRE_DIRECTION")
+
+
+@pytest.fixture(autouse=True)
+def _no_identity_from_the_environment(monkeypatch, tmp_path_factory):
+    """Every test starts with no identity configured (a reader), whatever the developer's shell or
+    data/habilitations.csv say; a test that needs a writer says so (``administrateur_local``...)."""
+    for name in IDENTITY_VARIABLES:
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("OBSERVATOIRE_HABILITATIONS", str(tmp_path_factory.getbasetemp() / "aucune-habilitation.csv"))
+
+
+@pytest.fixture
+def administrateur_local(monkeypatch) -> str:
+    """The documented local setting naming an administrator (app and CLI): returns the name."""
+    monkeypatch.setenv("OBSERVATOIRE_ADMINISTRATEUR_LOCAL", LOCAL_ADMIN)
+    monkeypatch.setenv("OBSERVATOIRE_UTILISATEUR", LOCAL_ADMIN)
+    return LOCAL_ADMIN
 
 
 @pytest.fixture(scope="session")

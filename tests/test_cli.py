@@ -15,8 +15,14 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def run(*args: str, db: Path | None = None) -> subprocess.CompletedProcess:
-    env = {k: v for k, v in os.environ.items() if k != "OBSERVATOIRE_DB"}
+ADMIN = {"OBSERVATOIRE_ADMINISTRATEUR_LOCAL": "sru.tests", "OBSERVATOIRE_UTILISATEUR": "sru.tests"}
+
+
+def run(*args: str, db: Path | None = None, env_extra: dict | None = None) -> subprocess.CompletedProcess:
+    """The CLI as the SRU's administrator (named by the documented local setting) unless ``env_extra`` says."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("OBSERVATOIRE_")}
+    env["OBSERVATOIRE_HABILITATIONS"] = "/nonexistent/habilitations.csv"  # no developer file leaks in
+    env.update(ADMIN if env_extra is None else env_extra)
     command = [sys.executable, "-m", "indicateurs"] + (["--db", str(db)] if db else []) + list(args)
     return subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
 

@@ -36,7 +36,9 @@ REJECTED = (
 
 
 def cli(db, *args: str) -> subprocess.CompletedProcess:
+    """The CLI as « sru.test », named administrator by the documented local setting."""
     env = {k: v for k, v in os.environ.items() if k != "OBSERVATOIRE_DB"}
+    env["OBSERVATOIRE_ADMINISTRATEUR_LOCAL"] = "sru.test"
     return subprocess.run([sys.executable, "-m", "indicateurs", "--db", str(db.path), "--utilisateur", "sru.test",
                            *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=180)
 
@@ -123,7 +125,7 @@ def page(demo_db, monkeypatch):
     st.cache_data.clear()
     st.cache_resource.clear()
     monkeypatch.setenv("OBSERVATOIRE_DB", str(demo_db.path))
-    monkeypatch.setenv("OBSERVATOIRE_UTILISATEUR", "agent.sru")
+    monkeypatch.setenv("OBSERVATOIRE_ADMINISTRATEUR_LOCAL", "agent.sru")
     at = AppTest.from_file(str(APP), default_timeout=120).run()
     at.switch_page("pages/import_donnees.py").run()
     assert not at.exception
@@ -162,11 +164,10 @@ def test_import_page_shows_errors_with_lines(page, demo_db):
     pd.testing.assert_frame_equal(before, export_values(demo_db))
 
 
-def test_reader_role_has_no_import_page(demo_db, monkeypatch):
+def test_without_identity_the_app_is_read_only_and_has_no_import_page(demo_db, monkeypatch):
     st.cache_data.clear()
     st.cache_resource.clear()
     monkeypatch.setenv("OBSERVATOIRE_DB", str(demo_db.path))
-    monkeypatch.setenv("OBSERVATOIRE_ROLE", "lecteur CODIR")
     at = AppTest.from_file(str(APP), default_timeout=120).run()
     assert not at.exception
     with pytest.raises(ValueError, match="Could not find a navigation page"):
@@ -185,7 +186,7 @@ def _open(db, monkeypatch, script: str) -> AppTest:
     return at
 
 
-def test_import_page_on_an_empty_database(empty_db, monkeypatch):
+def test_import_page_on_an_empty_database(empty_db, monkeypatch, administrateur_local):
     at = _open(empty_db, monkeypatch, "pages/import_donnees.py")
     assert any("Aucun import pour l'instant." in info.value for info in at.info)
 
@@ -210,22 +211,28 @@ def _cli_as(db, env_extra: dict, *args: str) -> subprocess.CompletedProcess:
 def test_cli_applies_the_role_and_records_the_user(demo_db, tmp_path):
     path = tmp_path / "dpe_correction.csv"
     path.write_bytes(CORRECTION)
+    rights = tmp_path / "habilitations.csv"
+    rights.write_text("identite;role;directions\nreferent.dpe;référent;DPE\nautre.dpe;référent;DPE\n"
+                      "referent.djs;référent;DJS\nmembre.codir;lecteur;\n", encoding="utf-8")
+    as_ = lambda name: {"OBSERVATOIRE_HABILITATIONS": str(rights), "OBSERVATOIRE_UTILISATEUR": name}  # noqa: E731
     before = export_values(demo_db)
-    reader = _cli_as(demo_db, {"OBSERVATOIRE_ROLE": "lecteur CODIR"}, "import", str(path), "--dernier-mois", "2026-10")
+    reader = _cli_as(demo_db, as_("membre.codir"), "import", str(path), "--dernier-mois", "2026-10")
     assert reader.returncode == 1 and "ne permet pas d'importer" in reader.stderr
-    other = _cli_as(demo_db, {"OBSERVATOIRE_ROLE": "référent direction", "OBSERVATOIRE_DIRECTION": "DJS"},
-                    "import", str(path), "--dernier-mois", "2026-10")
-    assert other.returncode == 1 and "référent de la direction DJS" in other.stderr
-    assert "DPE-ENCOMBRANTS" in other.stderr
+    nobody = _cli_as(demo_db, as_("inconnu.total"), "import", str(path), "--dernier-mois", "2026-10")
+    assert nobody.returncode == 1 and "« lecteur » ne permet pas d'importer" in nobody.stderr
+    other = _cli_as(demo_db, as_("referent.djs"), "import", str(path), "--dernier-mois", "2026-10")
+    assert other.returncode == 1 and "référent de DJS" in other.stderr
+    assert "DPE-ENCOMBRANTS" in other.stderr and "ligne(s) 2, 3" in other.stderr
     pd.testing.assert_frame_equal(before, export_values(demo_db))
-    own = _cli_as(demo_db, {"OBSERVATOIRE_ROLE": "référent direction", "OBSERVATOIRE_DIRECTION": "DPE",
-                            "OBSERVATOIRE_UTILISATEUR": "referent.dpe"}, "import", str(path), "--dernier-mois", "2026-10")
+    own = _cli_as(demo_db, as_("referent.dpe"), "import", str(path), "--dernier-mois", "2026-10")
     assert own.returncode == 0, own.stderr
     assert _value(demo_db, "DPE-ENCOMBRANTS", "DELAI_TRAITEMENT")["utilisateur"] == "referent.dpe"
     import_id = str(int(list_imports(demo_db)["id"].iloc[0]))
-    cancel = _cli_as(demo_db, {"OBSERVATOIRE_ROLE": "référent direction", "OBSERVATOIRE_DIRECTION": "DPE"},
-                     "annuler", import_id)
-    assert cancel.returncode == 1 and "ne permet pas d'annuler" in cancel.stderr
+    colleague = _cli_as(demo_db, as_("autre.dpe"), "annuler", import_id)
+    assert colleague.returncode == 1 and "un référent n'annule que ses propres imports" in colleague.stderr
+    mine = _cli_as(demo_db, as_("referent.dpe"), "annuler", import_id)
+    assert mine.returncode == 0, mine.stderr
+    pd.testing.assert_frame_equal(before, export_values(demo_db))
 
 
 def test_cli_on_a_file_that_is_not_a_database(tmp_path):

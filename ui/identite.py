@@ -48,18 +48,27 @@ def _directions() -> set[str]:
     return codes or {d.code for d in load_referentiel().directions}
 
 
+def _only_screen(screen, title: str) -> None:
+    """Show ``screen`` as the app's only (hidden) page, then stop: no page list before identification."""
+    st.navigation([st.Page(screen, title=title, url_path="connexion")], position="hidden").run()
+    st.stop()
+
+
 def configuration() -> Configuration:
     """The active identity configuration; a half-configured server shows what is wrong and stops."""
     try:
         return load_configuration(auth=_auth_secrets(), directions=_directions(),
                                   server_address=st.get_option("server.address") or "")
     except ConfigurationInvalide as error:
-        st.title(APP_TITLE)
-        st.error("**L'application ne peut pas démarrer : sa configuration d'identité est incomplète.** "
-                 "Corrigez ces points (voir « Déploiement » dans le README) puis relancez-la.",
-                 icon=":material/error:")
-        st.markdown("\n".join(f"- {litteral(e)}" for e in error.erreurs))
-        st.stop()
+        _only_screen(lambda: _configuration_screen(error), "Configuration incomplète")
+
+
+def _configuration_screen(error: ConfigurationInvalide) -> None:
+    st.title(APP_TITLE)
+    st.error("**L'application ne peut pas démarrer : sa configuration d'identité est incomplète.** "
+             "Corrigez ces points (voir « Déploiement » dans le README) puis relancez-la.",
+             icon=":material/error:")
+    st.markdown("\n".join(f"- {litteral(e)}" for e in error.erreurs))
 
 
 def _claims() -> dict:
@@ -97,7 +106,6 @@ def _sign_in_screen(config: Configuration) -> None:
     if st.button("Se connecter", type="primary", icon=":material/login:", key="se_connecter"):
         st.login(config.fournisseur) if config.fournisseur else st.login()
     st.caption("Identification : " + config.description() + ".")
-    st.stop()
 
 
 def _refused_screen(config: Configuration) -> None:
@@ -111,7 +119,6 @@ def _refused_screen(config: Configuration) -> None:
                  "ajouter au fichier d'habilitations.", icon=":material/block:")
         if config.mode == OIDC:
             st.button("Se déconnecter", on_click=st.logout, key="se_deconnecter_refus")
-    st.stop()
 
 
 @st.cache_resource(show_spinner=False, max_entries=4)
@@ -130,10 +137,10 @@ def identity_gate() -> Utilisateur:
     if config.habilitations is not None:
         _habilitations_noted(str(config.chemin_habilitations), config.habilitations.sha256)
     if config.mode == OIDC and not _claims().get("is_logged_in"):
-        _sign_in_screen(config)
+        _only_screen(lambda: _sign_in_screen(config), "Connexion")
     user = resolve(config)
     if user is None:
-        _refused_screen(config)
+        _only_screen(lambda: _refused_screen(config), "Accès refusé")
     if user.ecrit() and st.session_state.get("connexion_journalisee") != (user.identifiant, user.role):
         from indicateurs.operations import record_sign_in
         from ui.contexte import database

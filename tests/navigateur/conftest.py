@@ -21,7 +21,7 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--
                  "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"]
 
 
-def _free_port() -> int:
+def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
@@ -37,15 +37,21 @@ def chromium_path() -> str:
 
 
 @contextmanager
-def running_app(db: Path, log: Path, **env_extra: str):
-    """``streamlit run app.py`` on ``db`` and a free local port, until the block ends; yields its base URL."""
-    port = _free_port()
-    env = dict(os.environ, OBSERVATOIRE_DB=str(db), **env_extra)
+def running_app(db: Path, log: Path, *, port: int | None = None, args: tuple[str, ...] = (), **env_extra: str):
+    """``streamlit run app.py`` on ``db`` and a free local port, until the block ends; yields its base URL.
+
+    The identity comes only from ``env_extra`` (no developer variable or data/habilitations.csv leaks in):
+    without it, the app is in local mode, read-only.
+    """
+    port = port or free_port()
+    env = {k: v for k, v in os.environ.items() if not k.startswith("OBSERVATOIRE_")}
+    env.update({"OBSERVATOIRE_DB": str(db), "OBSERVATOIRE_HABILITATIONS": str(log.parent / "aucune-habilitation.csv"),
+                **env_extra})
     with open(log, "w") as output:
         process = subprocess.Popen(
             [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless=true",
              "--server.address=127.0.0.1", f"--server.port={port}", "--browser.gatherUsageStats=false",
-             "--server.fileWatcherType=none"],
+             "--server.fileWatcherType=none", *args],
             cwd=ROOT, env=env, stdout=output, stderr=subprocess.STDOUT,
         )
         url = f"http://127.0.0.1:{port}"
@@ -69,11 +75,12 @@ def running_app(db: Path, log: Path, **env_extra: str):
 
 @pytest.fixture(scope="session")
 def server(_demo_template, tmp_path_factory, chromium_path):
-    """The app served on a copy of the demo database, as an SRU administrator; yields its URL and database."""
+    """The app served on a copy of the demo database, to an administrator named by the documented local
+    setting; yields its URL and database."""
     folder = tmp_path_factory.mktemp("serveur")
     db = folder / "demo.duckdb"
     shutil.copy(_demo_template, db)
-    with running_app(db, folder / "streamlit.log", OBSERVATOIRE_UTILISATEUR="testeur.navigateur") as url:
+    with running_app(db, folder / "streamlit.log", OBSERVATOIRE_ADMINISTRATEUR_LOCAL="testeur.navigateur") as url:
         yield {"url": url, "db": db}
 
 

@@ -16,8 +16,7 @@ def reader_server(_demo_template, tmp_path_factory, chromium_path):
     folder = tmp_path_factory.mktemp("lecteur")
     db = folder / "demo.duckdb"
     shutil.copy(_demo_template, db)
-    with running_app(db, folder / "streamlit.log", OBSERVATOIRE_UTILISATEUR="membre.codir",
-                     OBSERVATOIRE_ROLE="lecteur CODIR") as url:
+    with running_app(db, folder / "streamlit.log") as url:  # no identity configured: a reader
         yield url
 
 
@@ -26,6 +25,7 @@ def test_reader_deep_link_to_import_does_not_open_it(reader_server, page):
     page.goto(reader_server + "/import_donnees")
     wait_for_app(page)
     assert page.get_by_text("Import des fichiers mensuels").count() == 0
-    assert page.get_by_text("Connecté : membre.codir (lecteur CODIR)").count() == 1
+    assert page.get_by_text("Connecté : visiteur (sans identification) (lecteur)").count() == 1
+    assert page.get_by_text("Identification : locale, lecture seule (aucune identité configurée)").count() == 1
     assert page.locator('[data-testid="stFileUploader"]').count() == 0
     assert page.locator('[data-testid="stException"]').count() == 0

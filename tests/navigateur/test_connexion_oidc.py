@@ -1,0 +1,167 @@
+"""End to end with a real OpenID Connect provider (oidc-provider-mock) and Debian's chromium: a reader,
+a référent of DPE and an administrator sign in, each sees its own navigation and may do only its own writes."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from .conftest import free_port, running_app, wait_for_app
+
+pytestmark = pytest.mark.navigateur
+
+USERS = [
+    {"sub": "lecteur@paris.fr", "email": "lecteur@paris.fr", "groups": ["codir"]},
+    {"sub": "referent.dpe@paris.fr", "email": "referent.dpe@paris.fr", "groups": []},
+    {"sub": "chef.sru@paris.fr", "email": "chef.sru@paris.fr", "groups": ["sru-admins"]},
+]
+HABILITATIONS = "identite;role;directions\nreferent.dpe@paris.fr;référent;DPE\ngroupe:sru-admins;administrateur;\n"
+MIXED_FILE = (
+    "parcours;indicateur;mois;valeur\r\n"
+    "DPE-ENCOMBRANTS;DELAI_TRAITEMENT;2026-10;4,5\r\n"
+    "DJS-PISCINE;TAUX_DECROCHE;2026-10;80\r\n"
+    "DJS-PISCINE;DELAI_TRAITEMENT;2026-10;3\r\n"
+).encode("utf-8")
+
+
+def _wait_http(url: str, process: subprocess.Popen, log: Path) -> None:
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            urllib.request.urlopen(url, timeout=2)
+            return
+        except OSError:
+            if time.monotonic() > deadline or process.poll() is not None:
+                process.kill()
+                pytest.fail("le fournisseur OIDC de test n'a pas démarré : " + log.read_text())
+            time.sleep(0.2)
+
+
+@pytest.fixture(scope="module")
+def provider(tmp_path_factory):
+    """oidc-provider-mock on a free local port, with the three people predefined; yields its URL."""
+    folder = tmp_path_factory.mktemp("oidc")
+    port = free_port()
+    command = [sys.executable, "-W", "ignore", "-m", "oidc_provider_mock", "-p", str(port)]
+    for user in USERS:
+        command += ["--user-claims", json.dumps(user)]
+    log = folder / "oidc.log"
+    with open(log, "w") as output:
+        process = subprocess.Popen(command, stdout=output, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    _wait_http(url + "/.well-known/openid-configuration", process, log)
+    yield url
+    process.terminate()
+    process.wait(timeout=20)
+
+
+@pytest.fixture(scope="module")
+def oidc_server(provider, _demo_template, tmp_path_factory, chromium_path):
+    """The app in oidc mode: a secrets.toml in a temporary folder (the repository's .streamlit/ is left
+    alone), the habilitations file, a copy of the demo database."""
+    folder = tmp_path_factory.mktemp("serveur-oidc")
+    db = folder / "demo.duckdb"
+    shutil.copy(_demo_template, db)
+    port = free_port()
+    secrets = folder / "secrets.toml"
+    secrets.write_text(
+        "[auth]\n"
+        f'redirect_uri = "http://127.0.0.1:{port}/oauth2callback"\n'
+        'cookie_secret = "un-secret-de-test-seulement"\n'
+        'client_id = "observatoire"\n'
+        'client_secret = "secret-de-test"\n'
+        f'server_metadata_url = "{provider}/.well-known/openid-configuration"\n', encoding="utf-8")
+    rights = folder / "habilitations.csv"
+    rights.write_text(HABILITATIONS, encoding="utf-8")
+    with running_app(db, folder / "streamlit.log", port=port, args=(f"--secrets.files={secrets}",),
+                     OBSERVATOIRE_HABILITATIONS=str(rights)) as url:
+        yield {"url": url, "db": db}
+
+
+def _sign_in(page, url: str, who: str) -> None:
+    page.goto(url)
+    wait_for_app(page)
+    page.get_by_role("button", name="Se connecter").click()
+    page.get_by_role("button", name=who).click()
+    page.wait_for_url(url + "/**", timeout=60_000)
+    page.get_by_text(f"Connecté : {who}").wait_for(timeout=60_000)
+    wait_for_app(page)
+
+
+def _nav(page) -> set[str]:
+    links = page.locator('[data-testid="stSidebarNav"] a')
+    return {links.nth(i).inner_text().strip().split("\n")[-1].strip() for i in range(links.count())}  # past the icon
+
+
+def test_reader_sees_the_dashboards_only_and_cannot_reach_import(oidc_server, page):
+    url = oidc_server["url"]
+    page.goto(url)
+    wait_for_app(page)
+    assert page.get_by_text("Connectez-vous avec votre compte de la Ville").count() == 1
+    assert page.locator('[data-testid="stSidebarNav"]').count() == 0  # nothing before signing in
+    _sign_in(page, url, "lecteur@paris.fr")
+    assert page.get_by_text("Connecté : lecteur@paris.fr (lecteur)").count() == 1
+    nav = _nav(page)
+    assert "Vue d'ensemble" in nav and "Complétude" in nav
+    assert not nav & {"Import", "Journal d'audit", "Référentiel"}
+    for path in ("/import_donnees", "/journal", "/referentiel"):
+        page.goto(url + path)
+        wait_for_app(page)
+        assert page.get_by_text("Import des fichiers mensuels").count() == 0, path
+        assert page.locator('[data-testid="stFileUploader"]').count() == 0, path
+        assert page.get_by_text("Journal d'audit").count() == 0, path
+        assert page.locator('[data-testid="stException"]').count() == 0, path
+    page.goto(url)  # a deep link to an absent page leaves Streamlit's « page not found » dialog open
+    wait_for_app(page)
+    page.get_by_role("button", name="Se déconnecter").click()
+    page.wait_for_timeout(1500)
+    page.goto(url)
+    wait_for_app(page)
+    assert page.get_by_role("button", name="Se connecter").count() == 1
+    assert page.get_by_text("Connecté : lecteur@paris.fr").count() == 0
+
+
+def test_referent_imports_only_its_direction_and_cancels_only_its_own(oidc_server, page, tmp_path):
+    url = oidc_server["url"]
+    _sign_in(page, url, "referent.dpe@paris.fr")
+    assert page.get_by_text("Connecté : referent.dpe@paris.fr (référent (DPE))").count() == 1
+    nav = _nav(page)
+    assert "Import" in nav and not nav & {"Journal d'audit", "Référentiel"}
+    page.goto(url + "/import_donnees")
+    wait_for_app(page)
+    path = tmp_path / "dpe_et_djs.csv"
+    path.write_bytes(MIXED_FILE)
+    page.locator('[data-testid="stFileUploader"] input[type="file"]').set_input_files(str(path))
+    page.get_by_role("button", name="Importer ce fichier").wait_for(timeout=60_000)
+    wait_for_app(page)
+    page.get_by_role("button", name="Importer ce fichier").click()
+    refusal = page.get_by_text("refusé en entier")
+    refusal.wait_for(timeout=60_000)
+    text = refusal.inner_text()
+    assert "DJS-PISCINE" in text and "ligne(s) 3, 4" in text
+    # Nothing of the file was stored, and only the demo import (not the référent's) is in the journal:
+    # the référent has nothing of its own to cancel, so no cancel control is offered.
+    assert page.get_by_text("Annuler un import").count() == 0
+    assert page.locator('[data-testid="stException"]').count() == 0
+
+
+def test_administrator_sees_administration_and_the_journal(oidc_server, page):
+    url = oidc_server["url"]
+    _sign_in(page, url, "chef.sru@paris.fr")
+    assert page.get_by_text("Connecté : chef.sru@paris.fr (administrateur)").count() == 1
+    nav = _nav(page)
+    assert {"Import", "Journal d'audit", "Référentiel"} <= nav
+    page.goto(url + "/journal")
+    wait_for_app(page)
+    table = page.locator('[data-testid="stDataFrame"]').first
+    table.wait_for(timeout=30_000)
+    # The sign-ins of the two writers of this module are journaled (the reader's is not).
+    assert page.get_by_text("ligne(s).").count() == 1
+    assert page.locator('[data-testid="stException"]').count() == 0
