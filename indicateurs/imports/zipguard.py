@@ -22,7 +22,7 @@ MAX_CELLS = 30_000_000  # rows × columns of the sheet's bounding box (1 048 576
 CHUNK = 1 << 20
 
 _ROW_NUMBER = re.compile(rb"<(?:\w+:)?row\b[^>]*?\br=\"(\d+)\"")
-_WIDE_CELL = re.compile(rb"<(?:\w+:)?c\b[^>]*?\br=\"([A-Z]{2,3})\d+\"")
+_WIDE_CELL = re.compile(rb"\br=\"([A-Z]{2,3})\d+\"")  # a cell reference past column Z (rows have digits only)
 
 
 def guard_xlsx(fichier: str, content: bytes) -> None:
@@ -50,11 +50,13 @@ def guard_xlsx(fichier: str, content: bytes) -> None:
                         raise _bomb(fichier, f"plus de {MAX_UNCOMPRESSED // 2**20} Mo une fois décompressé")
                     if is_sheet:
                         window = tail + chunk
-                        for match in _ROW_NUMBER.finditer(window):
-                            max_row = max(max_row, int(match.group(1)))
+                        numbers = _ROW_NUMBER.findall(window)
+                        if numbers:
+                            max_row = max(max_row, max(map(int, numbers)))
                         rows += chunk.count(b"<row ") + chunk.count(b"<row>") + chunk.count(b":row ")
-                        for match in _WIDE_CELL.finditer(window):
-                            max_column = max(max_column, _column_number(match.group(1)))
+                        letters = set(_WIDE_CELL.findall(window))
+                        if letters:
+                            max_column = max(max_column, max(map(_column_number, letters)))
                         tail = window[-256:]
         except FichierIllisible:
             raise
