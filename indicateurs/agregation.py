@@ -56,19 +56,26 @@ def aggregate_monthly(values: pd.DataFrame, ref: Referentiel, by: str) -> pd.Dat
 
 
 def combine_effects(effects: pd.DataFrame) -> dict:
-    """Volume-weighted mean of independent parcours effects, with its 95 % interval.
+    """Volume-weighted mean of independent parcours effects, with its standard error and 95 % interval.
 
-    ``effects``: columns effect, low, high (95 % intervals) and poids (the parcours's volume). The
-    standard errors are read back from the intervals (half-width / 1.96) and combined assuming the
-    parcours are independent: se = sqrt(Σ w² se²) / Σ w.
+    ``effects``: columns effect, se (standard error on the same scale), df (degrees of freedom of each
+    series' test) and poids (the parcours's volume). Combined assuming the parcours are independent:
+    se = sqrt(Σ w² se²) / Σ w, on Welch–Satterthwaite degrees of freedom; the interval uses the Student
+    quantile on them. The standard errors are the series' own, never read back from their intervals.
     """
-    data = effects.dropna(subset=["effect", "low", "high", "poids"])
-    data = data[data["poids"] > 0]
+    from scipy import stats
+
+    data = effects.dropna(subset=["effect", "se", "poids"])
+    data = data[(data["poids"] > 0) & (data["se"] > 0)]
     if data.empty:
-        return {"effect": np.nan, "low": np.nan, "high": np.nan, "n": 0}
-    w = data["poids"].to_numpy(float)
-    se = (data["high"].to_numpy(float) - data["low"].to_numpy(float)) / (2 * 1.959964)
-    effect = float(np.sum(w * data["effect"].to_numpy(float)) / w.sum())
-    combined_se = float(np.sqrt(np.sum(w**2 * se**2)) / w.sum())
-    return {"effect": effect, "low": effect - 1.959964 * combined_se,
-            "high": effect + 1.959964 * combined_se, "n": int(len(data))}
+        return {"effect": np.nan, "se": np.nan, "df": np.nan, "low": np.nan, "high": np.nan, "n": 0}
+    w = data["poids"].to_numpy(float) / data["poids"].to_numpy(float).sum()
+    se = data["se"].to_numpy(float)
+    dof = data["df"].to_numpy(float) if "df" in data else np.full(len(data), np.inf)
+    effect = float(np.sum(w * data["effect"].to_numpy(float)))
+    parts = (w * se) ** 2
+    combined_se = float(np.sqrt(parts.sum()))
+    combined_df = float(parts.sum() ** 2 / np.sum(parts**2 / dof)) if np.all(np.isfinite(dof)) else np.inf
+    q = float(stats.t.ppf(0.975, combined_df)) if np.isfinite(combined_df) else 1.959964
+    return {"effect": effect, "se": combined_se, "df": combined_df, "low": effect - q * combined_se,
+            "high": effect + q * combined_se, "n": int(len(data))}

@@ -189,6 +189,27 @@ MIGRATIONS: list[tuple[int, str, str]] = [
             sha256 VARCHAR, nb_lignes BIGINT, nb_nouvelles BIGINT, nb_revisees BIGINT, nb_inchangees BIGINT,
             import_id INTEGER, champ VARCHAR, avant VARCHAR, apres VARCHAR, annule_modification BIGINT);
     """),
+    (4, "moteur d'impact : effet moyen depuis le déploiement, intervalles corrigés par parcours, puissance", """
+        ALTER TABLE resultats ADD COLUMN effet_bas_95 DOUBLE;
+        ALTER TABLE resultats ADD COLUMN effet_haut_95 DOUBLE;
+        ALTER TABLE resultats ADD COLUMN effet_se DOUBLE;
+        ALTER TABLE resultats ADD COLUMN effet_ddl DOUBLE;
+        ALTER TABLE resultats ADD COLUMN effet_log BOOLEAN;
+        ALTER TABLE resultats ADD COLUMN niveau_intervalle DOUBLE;
+        ALTER TABLE resultats ADD COLUMN taille_famille INTEGER;
+        ALTER TABLE resultats ADD COLUMN effet_dernier DOUBLE;
+        ALTER TABLE resultats ADD COLUMN effet_dernier_bas DOUBLE;
+        ALTER TABLE resultats ADD COLUMN effet_dernier_haut DOUBLE;
+        ALTER TABLE resultats ADD COLUMN ecart_pente VARCHAR;
+        ALTER TABLE resultats ADD COLUMN effet_detectable DOUBLE;
+        ALTER TABLE resultats ADD COLUMN rho DOUBLE;
+        ALTER TABLE resultats ADD COLUMN dispersion DOUBLE;
+        ALTER TABLE agregats ADD COLUMN erreur_type DOUBLE;
+        ALTER TABLE agregats ADD COLUMN p_valeur DOUBLE;
+        ALTER TABLE agregats ADD COLUMN alerte VARCHAR;
+        ALTER TABLE resultats_did ADD COLUMN pre_tendance_p DOUBLE;
+        ALTER TABLE resultats_did ADD COLUMN alerte VARCHAR;
+    """),
 ]
 
 

@@ -21,7 +21,7 @@ from indicateurs.agregation import combine_effects
 from indicateurs.db import Database
 from indicateurs.impact.did import staggered_did
 from indicateurs.impact.serie import analyse_series
-from indicateurs.impact.verdicts import apply_fdr, judge
+from indicateurs.impact.verdicts import apply_fdr, interval_at
 from indicateurs.mois import is_quarter_month, parse_month_code
 from indicateurs.referentiel import Referentiel
 from indicateurs.referentiel_store import read_referentiel
@@ -35,12 +35,21 @@ RECORD_COLUMNS = {
     "diff": "difference", "diff_pct": "difference_pct", "welch_low": "welch_bas", "welch_high": "welch_haut",
     "level_estimate": "niveau", "level_low": "niveau_bas", "level_high": "niveau_haut", "level_p": "niveau_p",
     "slope_estimate": "pente", "slope_low": "pente_bas", "slope_high": "pente_haut", "slope_p": "pente_p",
-    "effect": "effet", "effect_low": "effet_bas", "effect_high": "effet_haut", "effect_unit": "effet_unite",
-    "p_value": "p_valeur", "insufficient": "insuffisant", "phrase": "phrase_modele",
+    "effect": "effet", "effect_low": "effet_bas_95", "effect_high": "effet_haut_95", "effect_unit": "effet_unite",
+    "p_value": "p_valeur", "insufficient": "insuffisant", "phrase": "phrase_modele", "effect_se": "effet_se",
+    "effect_df": "effet_ddl", "effect_log": "effet_log", "last_effect": "effet_dernier",
+    "last_low": "effet_dernier_bas", "last_high": "effet_dernier_haut", "detectable": "effet_detectable",
+    "rho": "rho", "dispersion": "dispersion",
 }
+# Set by the correction, for every series together: « effet_bas »/« effet_haut » are the interval printed
+# beside the verdict (the correction family's false-coverage-rate interval, see verdicts.apply_fdr).
 FINAL_COLUMNS = {"p_adjusted": "p_ajustee", "significant": "significatif", "verdict": "verdict",
                  "verdict_unadjusted": "verdict_brut", "downgraded_by_fdr": "declasse_fdr",
-                 "provisoire": "provisoire", "phrase": "phrase"}
+                 "provisoire": "provisoire", "phrase": "phrase", "interval_low": "effet_bas",
+                 "interval_high": "effet_haut", "interval_level": "niveau_intervalle",
+                 "family_size": "taille_famille", "slope_signal": "ecart_pente"}
+# Changing the engine's rules changes every verdict: part of each series' fingerprint.
+ENGINE_VERSION = 4
 CHART_COLUMNS = {"fitted": "ajuste", "counterfactual": "contrefactuel", "cf_low": "contrefactuel_bas",
                  "cf_high": "contrefactuel_haut"}
 VOLUME = "VOLUME_DEMANDES"
@@ -85,7 +94,7 @@ def _series_inputs(values: pd.DataFrame, ref: Referentiel) -> dict[tuple[str, st
                 if np.isfinite(exposure).any():
                     series = series.assign(exposure=exposure).dropna()
                     series = series[series["exposure"] > 0].reset_index(drop=True)
-            key_parts = (p.date_deploiement, ind.sens, ind.unite, ind.libelle, ind.is_count,
+            key_parts = (ENGINE_VERSION, p.date_deploiement, ind.sens, ind.unite, ind.libelle, ind.is_count,
                          series.to_numpy().tolist())
             out[(p.code, ind.code)] = (series, _fingerprint(*key_parts))
     return out
@@ -116,18 +125,22 @@ def _record_row(parcours: str, indicateur: str, fingerprint: str, record: dict) 
 
 
 def _final_verdicts(rows: pd.DataFrame, ref: Referentiel) -> pd.DataFrame:
-    """Benjamini–Hochberg across every series judged together, then the final verdict and sentence."""
+    """Benjamini–Hochberg within each parcours (its indicators but the neutral volume), then the final
+    verdict, the printed interval and the sentence of every series."""
     engine = pd.DataFrame({
+        "parcours": rows["parcours"],
         "libelle": rows["indicateur"].map({i.code: i.libelle for i in ref.indicateurs}),
         "sens": rows["indicateur"].map({i.code: i.sens for i in ref.indicateurs}),
-        "effect": rows["effet"], "effect_low": rows["effet_bas"], "effect_high": rows["effet_haut"],
-        "effect_unit": rows["effet_unite"], "p_value": rows["p_valeur"],
+        "effect": rows["effet"], "effect_low": rows["effet_bas_95"], "effect_high": rows["effet_haut_95"],
+        "effect_unit": rows["effet_unite"], "p_value": rows["p_valeur"], "effect_se": rows["effet_se"],
+        "effect_df": rows["effet_ddl"], "effect_log": rows["effet_log"].fillna(False).astype(bool),
+        "detectable": rows["effet_detectable"], "slope_estimate": rows["pente"], "slope_p": rows["pente_p"],
         "deployment_month": [pd.Period(d, freq="M") for d in rows["deploiement"]],
         "months_before": rows["mois_avant"], "months_after": rows["mois_apres"],
         "insufficient": rows["insuffisant"].astype("boolean"), "n_obs": rows["n_obs"],
         "model_phrase": rows["phrase_modele"],
     })
-    judged = apply_fdr(engine)
+    judged = apply_fdr(engine, family_column="parcours")
     out = rows.reset_index(drop=True).copy()
     for name, stored in FINAL_COLUMNS.items():
         out[stored] = judged[name].to_numpy()
@@ -175,28 +188,54 @@ def _did_rows(values: pd.DataFrame, ref: Referentiel, indicateur: str) -> pd.Dat
 
 
 def _aggregates(results: pd.DataFrame, values: pd.DataFrame, ref: Referentiel) -> pd.DataFrame:
-    """Per direction × indicateur and engagement × indicateur: the volume-weighted effect of the parcours."""
+    """Per direction × indicateur and engagement × indicateur: the volume-weighted mean effect of the
+    parcours (counts: of their log rate ratios), with its standard error; then the same verdict rule as
+    the series, one correction family per direction (its indicators) and per engagement."""
     weights = (values[values["indicateur"] == VOLUME].groupby("parcours")["valeur"].mean()
                .rename("poids"))
     judged = results[~results["insuffisant"].astype(bool)].merge(weights, left_on="parcours",
                                                                  right_index=True, how="left")
     judged["direction"] = judged["parcours"].map({p.code: p.direction for p in ref.parcours})
     judged["engagement"] = judged["indicateur"].map({i.code: i.engagement for i in ref.indicateurs})
+    log_scale = judged["effet_log"].fillna(False).astype(bool)
+    judged["lineaire"] = np.where(log_scale, np.log1p(judged["effet"].astype(float) / 100), judged["effet"])
     rows = []
     for level in ("direction", "engagement"):
         for (group, indicateur), part in judged.dropna(subset=[level]).groupby([level, "indicateur"]):
             ind = ref.indicateur(indicateur)
-            combined = combine_effects(part.rename(columns={"effet": "effect", "effet_bas": "low",
-                                                            "effet_haut": "high"}))
+            combined = combine_effects(part.rename(columns={"lineaire": "effect", "effet_se": "se",
+                                                            "effet_ddl": "df"}))
             if combined["n"] == 0:
                 continue
-            verdict = judge(combined["low"], combined["high"], sens=ind.sens, months_before=12, months_after=12)
+            is_log = bool(part["effet_log"].fillna(False).astype(bool).iloc[0])
             rows.append({"niveau": level, "groupe": str(int(group)) if level == "engagement" else group,
-                         "indicateur": indicateur, "effet": combined["effect"], "effet_bas": combined["low"],
-                         "effet_haut": combined["high"], "effet_unite": part["effet_unite"].iloc[0],
-                         "n_parcours": combined["n"], "verdict": verdict.label})
-    return pd.DataFrame(rows, columns=["niveau", "groupe", "indicateur", "effet", "effet_bas", "effet_haut",
-                                       "effet_unite", "n_parcours", "verdict"])
+                         "indicateur": indicateur, "libelle": ind.libelle, "sens": ind.sens,
+                         "effect": 100 * np.expm1(combined["effect"]) if is_log else combined["effect"],
+                         "effect_se": combined["se"], "effect_df": combined["df"], "effect_log": is_log,
+                         "effect_unit": part["effet_unite"].iloc[0], "n_parcours": combined["n"]})
+    columns = ["niveau", "groupe", "indicateur", "effet", "effet_bas", "effet_haut", "effet_unite", "n_parcours",
+               "verdict", "erreur_type", "p_valeur", "alerte"]
+    if not rows:
+        return pd.DataFrame(columns=columns)
+    table = pd.DataFrame(rows)
+    from scipy import stats
+
+    t = table["effect"].where(~table["effect_log"], np.log1p(table["effect"] / 100)) / table["effect_se"]
+    dof = table["effect_df"].replace(np.inf, 1e6)
+    table["p_value"] = 2 * stats.t.sf(np.abs(t), dof)
+    low95 = [interval_at(se, d, (np.log1p(e / 100) if lg else e), 0.95, lg)
+             for e, se, d, lg in zip(table["effect"], table["effect_se"], dof, table["effect_log"])]
+    table["effect_low"], table["effect_high"] = [x[0] for x in low95], [x[1] for x in low95]
+    table["effect_df"] = dof
+    table["deployment_month"], table["months_before"], table["months_after"] = pd.Period("2025-01", "M"), 12, 12
+    table["famille"] = table["niveau"] + ":" + table["groupe"]
+    judged_table = apply_fdr(table, family_column="famille")
+    return pd.DataFrame({
+        "niveau": table["niveau"], "groupe": table["groupe"], "indicateur": table["indicateur"],
+        "effet": table["effect"], "effet_bas": judged_table["interval_low"],
+        "effet_haut": judged_table["interval_high"], "effet_unite": table["effect_unit"],
+        "n_parcours": table["n_parcours"], "verdict": judged_table["verdict"], "erreur_type": table["effect_se"],
+        "p_valeur": table["p_value"], "alerte": None}, columns=columns)
 
 
 def refresh_results(db: Database, *, force: bool = False) -> RapportCalcul:
@@ -213,7 +252,7 @@ def refresh_results(db: Database, *, force: bool = False) -> RapportCalcul:
     known = {} if force else dict(zip(zip(stored["parcours"], stored["indicateur"]), stored["empreinte"]))
     inputs = _series_inputs(values, ref)
     changed = [key for key, (_, fp) in inputs.items() if known.get(key) != fp]
-    gone = [key for key in known if key not in inputs]
+    gone = [key for key in zip(stored["parcours"], stored["indicateur"]) if key not in inputs]
 
     new_rows, charts = [], []
     for parcours, indicateur in changed:

@@ -19,7 +19,7 @@ from indicateurs import lecture
 from indicateurs.db import Database
 from indicateurs.format_fr import format_month, format_number, format_value
 from indicateurs.impact.format_fr import format_interval, format_signed, with_unit
-from indicateurs.impact.verdicts import DEGRADATION, FALL, IMPROVEMENT, INSUFFICIENT, NO_CHANGE, RISE
+from indicateurs.impact.verdicts import DEGRADATION, FALL, IMPROVEMENT, INSUFFICIENT, NO_CHANGE, RISE, SIGNAL
 from indicateurs.imports.completude import completude
 from indicateurs.mois import add_months, last_complete_month, parse_month_code
 from indicateurs.referentiel import ENGAGEMENTS, Referentiel
@@ -35,9 +35,11 @@ PROVISIONAL_MARK = "*"
 
 # What a reader sees for each verdict: a symbol that does not rely on colour, then the words.
 SYMBOLS = {IMPROVEMENT: "▲", DEGRADATION: "▼", NO_CHANGE: "●", RISE: "◆", FALL: "◆", INSUFFICIENT: "○",
-           NO_RESULT: "–"}
-VERDICT_ORDER = [IMPROVEMENT, NO_CHANGE, DEGRADATION, RISE, FALL, INSUFFICIENT]
-COUNT_COLUMNS = {IMPROVEMENT: "amelioration", NO_CHANGE: "pas_de_changement", DEGRADATION: "degradation",
+           SIGNAL: "◐", NO_RESULT: "–"}
+VERDICT_ORDER = [IMPROVEMENT, SIGNAL, NO_CHANGE, DEGRADATION, RISE, FALL, INSUFFICIENT]
+# « signal à confirmer » is not a significant change: it is counted with « pas de changement ».
+COUNT_COLUMNS = {IMPROVEMENT: "amelioration", NO_CHANGE: "pas_de_changement", SIGNAL: "pas_de_changement",
+                 DEGRADATION: "degradation",
                  RISE: "hausse_ou_baisse", FALL: "hausse_ou_baisse", INSUFFICIENT: "insuffisant"}
 # Short column headers of the per-indicator verdict counts (Direction, Engagements and Agents pages).
 COUNT_HEADERS = {"amelioration": "▲ Améliorations", "pas_de_changement": "● Pas de changement",
@@ -500,7 +502,7 @@ def _side(verdict: str | None) -> int | None:
         return 1
     if verdict == DEGRADATION:
         return -1
-    if verdict in (NO_CHANGE, RISE, FALL):
+    if verdict in (NO_CHANGE, SIGNAL, RISE, FALL):
         return 0
     return None
 

@@ -4,7 +4,8 @@ import pandas as pd
 import streamlit as st
 
 from indicateurs import tableaux
-from indicateurs.impact.serie import MIN_EVENTS_AFTER, MIN_EVENTS_BEFORE, MIN_OBS_HARMONICS
+from indicateurs.impact.mesures import MESURES
+from indicateurs.impact.serie import MIN_EVENTS_BEFORE, MIN_OBS_ONE_HARMONIC, MIN_OBS_TWO_HARMONICS
 from indicateurs.impact.verdicts import ALPHA, FINAL_MONTHS_AFTER, MIN_MONTHS_AFTER, MIN_MONTHS_BEFORE
 from indicateurs.imports.completude import MONTHS_BEFORE_DEPLOYMENT
 from indicateurs.score import CAP, FORMULA, RECENT_MONTHS
@@ -25,8 +26,13 @@ GLOSSARY = [
                       "d'avant, prolongées."),
     ("Intervalle de confiance à 95 %", "La fourchette dans laquelle se trouve très probablement le vrai changement. "
                                        "S'il contient 0, on ne peut pas exclure qu'il n'y ait eu aucun changement."),
-    ("Significatif", "Le changement est trop net pour être le fruit du hasard des variations d'un mois sur l'autre "
-                     "(intervalle entièrement d'un côté de 0, après correction pour comparaisons multiples)."),
+    ("Significatif", "Le changement est trop net pour être le fruit du hasard des variations d'un mois sur l'autre, "
+                     "même après correction pour les autres indicateurs du parcours ; l'intervalle affiché à côté "
+                     "est alors entièrement d'un côté de 0, et seulement dans ce cas."),
+    ("Signal à confirmer", "Significatif si l'on regarde la série seule, mais pas après correction pour les autres "
+                           "indicateurs du parcours : à surveiller, pas encore à affirmer."),
+    ("Plus petit effet détectable", "Le plus petit changement que les données auraient repéré 8 fois sur 10 : "
+                                    "un effet plus petit a pu passer inaperçu."),
     ("Pas de changement détectable", "Les données ne permettent pas d'affirmer un changement. Cela ne prouve pas "
                                      "l'absence d'effet : un petit effet peut passer inaperçu."),
     ("Provisoire", f"Verdict établi avec {MIN_MONTHS_AFTER} à {FINAL_MONTHS_AFTER - 1} mois de recul : il peut "
@@ -53,7 +59,7 @@ GLOSSARY = [
                         "tous deux significativement améliorés."),
     ("Saisonnalité", "Les variations qui reviennent chaque année (les piscines en été, les inscriptions au "
                      "printemps) ; le modèle en tient compte pour ne pas les prendre pour un effet."),
-    ("Newey-West", "Une façon de calculer l'incertitude qui tient compte de ce qu'un mois ressemble au précédent."),
+    ("Erreurs AR(1)", "Une façon de calculer l'incertitude qui tient compte de ce qu'un mois ressemble au précédent."),
     ("Quasi-Poisson", "Le modèle adapté aux comptages (incivilités, volume) ; l'effet s'y lit en % de variation."),
 ]
 
@@ -100,18 +106,21 @@ st.header("Comment un verdict est établi")
 st.markdown(f"""
 **1. Le modèle de chaque série (série temporelle interrompue).** Pour un parcours et un indicateur, on ajuste sur
 tous les mois disponibles une *régression segmentée* : une tendance avant le déploiement, puis un saut de niveau
-et un changement de pente à partir du déploiement. Quand la série couvre au moins {MIN_OBS_HARMONICS} mois, deux paires de
-*termes saisonniers* (harmoniques) absorbent les variations qui reviennent chaque année. Le **changement
-estimé** est le saut de niveau au moment du déploiement : l'écart entre la nouvelle trajectoire et la tendance
-d'avant prolongée (le *contrefactuel*, tracé en tirets bleus sur la page Parcours).
+et un changement de pente à partir du mois de déploiement. Des *termes saisonniers* (une paire d'harmoniques dès
+{MIN_OBS_ONE_HARMONIC} valeurs sur un an, deux dès {MIN_OBS_TWO_HARMONICS} valeurs sur deux ans) absorbent les
+variations qui reviennent chaque année. Le **chiffre affiché** est l'**écart moyen depuis le déploiement** :
+la moyenne, sur les mois observés depuis le mois de déploiement, de l'écart entre les valeurs et la tendance
+d'avant prolongée (le *contrefactuel*, tracé en tirets bleus sur la page Parcours). La page Parcours donne aussi
+l'écart au dernier mois et, quand la pente a changé nettement, dit si **l'écart se creuse** ou **se résorbe**.
 
-- Pour les pourcentages, délais et ratios : moindres carrés avec des erreurs de **Newey-West**, qui tiennent
-  compte de ce qu'un mois ressemble au précédent (sinon l'incertitude serait sous-estimée) ; les intervalles
-  utilisent des valeurs critiques adaptées aux séries courtes. Un changement de pourcentage se lit en
-  **points** (pt).
-- Pour les comptages (incivilités, volume de demandes) : un modèle **quasi-Poisson**, rapporté au volume de
-  demandes quand il s'agit d'un taux ; l'effet se lit en **% de variation**. Avec trop peu d'événements
-  (moins de {MIN_EVENTS_BEFORE} avant ou de {MIN_EVENTS_AFTER} après), aucun verdict n'est donné.
+- Pour les pourcentages, délais et ratios : moindres carrés généralisés avec des **erreurs AR(1)** (un mois
+  ressemble au précédent ; la corrélation est estimée sur la série, prudemment) et des quantiles de Student.
+  Un changement de pourcentage se lit en **points** (pt).
+- Pour les comptages (incivilités, volume de demandes) : un modèle **quasi-Poisson** (dispersion au moins 1,
+  quantiles de Student), rapporté au volume de demandes quand il est connu ; l'effet se lit en **% de
+  variation** du taux. Pas de pente libre après le déploiement sans 12 mois et 30 événements ; avec moins de
+  {MIN_EVENTS_BEFORE} événements avant, ou quand l'incertitude est trop grande (erreur type du logarithme du
+  rapport de taux au-delà de 1), aucun verdict n'est donné.
 
 **2. La comparaison simple avant / après.** En complément, les pages montrent la moyenne des 12 mois avant le
 déploiement et la moyenne depuis (avec un test de Welch). Elle décrit, elle ne juge pas : elle ignore la
@@ -121,11 +130,19 @@ tendance et la saison, et peut donc tromper (une baisse qui avait commencé avan
 après** le déploiement : *données insuffisantes*. De **{MIN_MONTHS_AFTER} à {FINAL_MONTHS_AFTER - 1} mois**
 après : verdict *provisoire*. À partir de {FINAL_MONTHS_AFTER} mois : verdict établi.
 
-**4. La correction pour comparaisons multiples.** Près de 600 séries sont jugées ensemble ; au seuil de 5 %, une
-trentaine paraîtraient « significatives » par pur hasard. La procédure de **Benjamini–Hochberg** ajuste les
-p-valeurs pour que, parmi les changements déclarés significatifs, la part de fausses alertes reste de l'ordre de
-{ALPHA * 100:.0f} %. Une série significative seule mais pas après correction est dite *pas de changement
-détectable (après correction pour comparaisons multiples)*.
+**4. La correction pour comparaisons multiples.** Chaque parcours a une vingtaine d'indicateurs ; au seuil de
+5 %, un ou deux paraîtraient « significatifs » par pur hasard. La **famille de correction est le parcours** (ses
+indicateurs, sauf le volume de demandes, neutre) : la procédure de **Benjamini–Hochberg** y limite à
+{ALPHA * 100:.0f} % la part attendue de fausses alertes, et les données d'un parcours ne changent jamais le
+verdict d'un autre. L'**intervalle affiché** à côté du verdict est l'intervalle corrigé de Benjamini et Yekutieli
+(2005) (par exemple « intervalle à 99,5 % ») : il exclut 0 **si et seulement si** le verdict est significatif.
+Une série significative seule mais pas après correction est un **signal à confirmer**. Les moyennes par
+direction et par engagement suivent la même règle, avec leurs erreurs types.
+
+**5. Ce que le moteur vaut, mesuré par simulation** (`benchmarks/bench_statistique.py`, générateur
+indépendant des données de démonstration) :
+
+{MESURES}
 """)
 
 st.header("L'effet d'ensemble d'un indicateur : la différence de différences échelonnée")

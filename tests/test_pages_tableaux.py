@@ -400,7 +400,7 @@ def test_methodology_defines_every_indicator_and_the_score(demo_db, monkeypatch)
     assert list(definitions["code"]) == [i.code for i in ref.indicateurs]
     assert list(definitions["definition"]) == [i.definition for i in ref.indicateurs]
     text = texts(at)
-    for words in ("Benjamini–Hochberg", "Newey-West", "quasi-Poisson", "Callaway et Sant'Anna", "50,1 %",
+    for words in ("Benjamini–Hochberg", "erreurs AR(1)", "Benjamini et Yekutieli", "signal à confirmer", "quasi-Poisson", "Callaway et Sant'Anna", "50,1 %",
                   "provisoire", "score = moyenne"):
         assert words in text, words
     assert len(frame_with(at, "terme")) >= 20

@@ -44,7 +44,8 @@ def test_a_falling_delay_is_an_improvement_and_the_sentence_says_it(demo_db):
     assert row["estimate"] < 0 and row["high"] < 0
     assert row["verdict"] == "amélioration significative"
     assert row["phrase"].startswith("Délai moyen de traitement : −")
-    assert "depuis le déploiement (janvier 2025) : amélioration significative" in row["phrase"]
+    assert ("en moyenne depuis le déploiement (janvier 2025), par rapport à la tendance d'avant : "
+            "amélioration significative") in row["phrase"]
 
 
 def test_parcours_without_effect_gets_no_significant_verdict(demo_db):
@@ -108,11 +109,16 @@ def test_ratio_of_sums_never_a_plain_mean_of_percentages():
 
 
 def test_combined_effect_weighted_by_volume():
-    effects = pd.DataFrame({"effect": [10.0, 0.0], "low": [8.0, -2.0], "high": [12.0, 2.0], "poids": [1.0, 3.0]})
+    # The series' own standard errors are combined (never read back from intervals with 1.96).
+    effects = pd.DataFrame({"effect": [10.0, 0.0], "se": [1.0, 1.0], "df": [20.0, 20.0], "poids": [1.0, 3.0]})
     combined = combine_effects(effects)
-    se = 2 / 1.959964  # each interval is ± 2
     assert combined["effect"] == pytest.approx(2.5)
-    assert combined["high"] - combined["effect"] == pytest.approx(1.959964 * np.sqrt(1 + 9) * se / 4)
+    assert combined["se"] == pytest.approx(np.sqrt(1 + 9) / 4)
+    # Welch–Satterthwaite: (Σ a)² / Σ a²/df with a = (w·se)² = 1/16, 9/16 → 100/82 × 20
+    assert combined["df"] == pytest.approx((10 / 16) ** 2 / ((1 / 16) ** 2 / 20 + (9 / 16) ** 2 / 20))
+    from scipy import stats
+    q = stats.t.ppf(0.975, combined["df"])
+    assert combined["high"] - combined["effect"] == pytest.approx(q * np.sqrt(10) / 4)
 
 
 def test_cityscore_ratios():

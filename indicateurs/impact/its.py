@@ -176,6 +176,11 @@ def _fit_gaussian(X, Xcf, yv, index, hac_lags, harmonics):
                                float(crit[0]), "fixed-b", res)
 
 
+def _exp(x: float) -> float:
+    """exp that gives inf (never OverflowError) on a diverged fit, e.g. no event after deployment."""
+    return math.exp(x) if x < 709.0 else math.inf
+
+
 def _fit_poisson(X, Xcf, yv, off, index, harmonics):
     if (yv < 0).any():
         raise ValueError("Counts must be non-negative for family='poisson'.")
@@ -184,14 +189,15 @@ def _fit_poisson(X, Xcf, yv, off, index, harmonics):
     for name in ["level"] + (["slope"] if "slope" in X else []):
         b, se = float(res.params[name]), float(res.bse[name])
         p = float(2 * stats.norm.sf(abs(b / se)))
-        effects[name] = Estimate(math.exp(b), math.exp(b - Z95 * se), math.exp(b + Z95 * se), p, se)
+        effects[name] = Estimate(_exp(b), _exp(b - Z95 * se), _exp(b + Z95 * se), p, se)
     cov = pd.DataFrame(np.asarray(res.cov_params()), index=X.columns, columns=X.columns)
     cf_matrix = Xcf.to_numpy()
     eta = cf_matrix @ res.params.to_numpy() + (off if off is not None else 0.0)
     eta_se = np.sqrt(np.einsum("ij,jk,ik->i", cf_matrix, cov.to_numpy(), cf_matrix))
-    predictions = pd.DataFrame({"fitted": np.asarray(res.fittedvalues), "counterfactual": np.exp(eta),
-                                "cf_low": np.exp(eta - Z95 * eta_se), "cf_high": np.exp(eta + Z95 * eta_se)},
-                               index=index)
+    with np.errstate(over="ignore"):
+        predictions = pd.DataFrame({"fitted": np.asarray(res.fittedvalues), "counterfactual": np.exp(eta),
+                                    "cf_low": np.exp(eta - Z95 * eta_se), "cf_high": np.exp(eta + Z95 * eta_se)},
+                                   index=index)
     return SegmentedRegression("poisson", effects["level"], effects.get("slope"), X.shape[0],
                                float(res.scale), None, harmonics, tuple(X.columns), res.params, cov,
                                predictions, Z95, "normal", res)

@@ -27,23 +27,26 @@ import numpy as np
 import pandas as pd
 
 from indicateurs.impact.avant_apres import before_after
-from indicateurs.impact.its import segmented_regression
+from indicateurs.impact.modele import fit_counts, fit_gaussian
 from indicateurs.impact.months import months_since, to_month, to_months
-from indicateurs.impact.verdicts import (INSUFFICIENT, few_events_sentence, SENS, insufficient_sentence, is_insufficient, judge,
+from indicateurs.impact.verdicts import (INSUFFICIENT, few_events_sentence, SENS, insufficient_sentence, not_estimable_sentence, is_insufficient, judge,
                                          provisional_note, sentence, sparse_sentence, unit_suffix)
 
 MONTH_COLUMN = "mois"
 VALUE_COLUMN = "valeur"
 COUNT_UNITS = ("nombre",)
-MIN_OBS_HARMONICS = 24
-MIN_POST_OBS_SLOPE = 3
+MIN_OBS_TWO_HARMONICS = 22
+MIN_OBS_ONE_HARMONIC = 16
+MIN_POST_OBS_SLOPE = 6
+MIN_POST_OBS_SLOPE_COUNTS = 12
+MIN_POST_EVENTS_SLOPE = 30
 MIN_RESIDUAL_DF = 3
-MIN_EVENTS_BEFORE = 20
-MIN_EVENTS_AFTER = 10
+MIN_EVENTS_BEFORE = 5
+MIN_EVENTS_AFTER = 0
 
-METHOD_GAUSSIAN = "série temporelle interrompue (MCO, erreurs de Newey-West)"
-METHOD_POISSON = "série temporelle interrompue (quasi-Poisson)"
-METHOD_POISSON_EXPOSURE = "série temporelle interrompue (quasi-Poisson, rapportée à l'exposition)"
+METHOD_GAUSSIAN = "série temporelle interrompue (moindres carrés généralisés, erreurs AR(1))"
+METHOD_POISSON = "série temporelle interrompue (quasi-Poisson, dispersion au moins 1)"
+METHOD_POISSON_EXPOSURE = "série temporelle interrompue (quasi-Poisson, rapportée au volume de demandes)"
 SEASON_SUFFIX = ", avec saisonnalité"
 
 CHART_COLUMNS = ("mois", "valeur", "fitted", "counterfactual", "cf_low", "cf_high")
@@ -63,7 +66,8 @@ RECORD_KEYS = ("libelle", "sens", "unite", "family", "method", "deployment_month
                "diff", "diff_pct", "welch_low", "welch_high", "welch_p", "level_estimate", "level_low",
                "level_high", "level_p", "slope_estimate", "slope_low", "slope_high", "slope_p", "harmonics",
                "hac_lags", "dispersion", "effect", "effect_low", "effect_high", "effect_unit", "p_value",
-               "insufficient", "verdict", "provisoire", "phrase")
+               "insufficient", "verdict", "provisoire", "phrase", "effect_se", "effect_df", "effect_log",
+               "last_effect", "last_low", "last_high", "detectable", "rho")
 
 
 def _prepare(series_df: pd.DataFrame, end_month, exposure_column: str | None) -> pd.DataFrame:
@@ -84,19 +88,35 @@ def _prepare(series_df: pd.DataFrame, end_month, exposure_column: str | None) ->
     return data
 
 
-def _fit(frame: pd.DataFrame, family: str, offset, harmonics: int, slope_change: bool, sparse: bool):
-    """The segmented regression; without harmonics if the months seen cannot carry them (singular
-    design, e.g. values in only two calendar months); None if even that cannot be fitted."""
+def harmonics_for(time: np.ndarray, month: np.ndarray) -> int:
+    """Seasonal sine/cosine pairs a series can carry: two from 36 values over 24 months or more, one from
+    16 values over 12 months or more (short series still get their main seasonal swing), else none."""
+    n, span = len(time), float(time[-1] - time[0] + 1) if len(time) else 0.0
+    if n >= MIN_OBS_TWO_HARMONICS and span >= 24:
+        return 2
+    if n >= MIN_OBS_ONE_HARMONIC and span >= 12 and len(set(np.asarray(month).tolist())) >= 3:
+        return 1
+    return 0
+
+
+def slope_allowed(family: str, post: np.ndarray, y: np.ndarray) -> bool:
+    """A free slope after deployment only with enough to pin it: 6 values after deployment (gaussian);
+    12 values and 30 events after deployment (counts), else the rate ratio explodes on a few events."""
+    after = post == 1
+    if family == "poisson":
+        return int(after.sum()) >= MIN_POST_OBS_SLOPE_COUNTS and float(y[after].sum()) >= MIN_POST_EVENTS_SLOPE
+    return int(after.sum()) >= MIN_POST_OBS_SLOPE
+
+
+def _fit(family, y, time, post, month, offset, harmonics, slope_change):
+    """The model, without season if the months seen cannot carry it; None if nothing can be fitted."""
     for h in dict.fromkeys((harmonics, 0)):
-        try:
-            return segmented_regression(frame, "y", "time", "post", family=family, offset=offset, month="month",
-                                        harmonics=h, slope_change=slope_change,
-                                        hac_lags=1 if (family == "gaussian" and sparse) else None)
-        except np.linalg.LinAlgError:
-            continue
-        except ValueError as error:
-            if "singular" not in str(error):
-                raise
+        if family == "poisson":
+            fit = fit_counts(y, time, post, month, offset, harmonics=h, slope_change=slope_change)
+        else:
+            fit = fit_gaussian(y, time, post, month, harmonics=h, slope_change=slope_change)
+        if fit is not None:
+            return fit
     return None
 
 
@@ -160,50 +180,57 @@ def analyse_series(series_df, *, deployment_month, sens, unite, family=None, lib
         # fit diverges towards absurd rate ratios. Below these totals the verdict is « insuffisant ».
         before_total = data.loc[data["mois"] < deployment, "valeur"].sum()
         after_total = data.loc[data["mois"] >= deployment, "valeur"].sum()
-        if before_total < MIN_EVENTS_BEFORE or after_total < MIN_EVENTS_AFTER:
+        if before_total < MIN_EVENTS_BEFORE or after_total < MIN_EVENTS_AFTER or before_total + after_total == 0:
             record["phrase"] = few_events_sentence(libelle, deployment, int(before_total), int(after_total))
             return SeriesAnalysis(record, chart)
 
-    frame = pd.DataFrame({
-        "y": data["valeur"].to_numpy(),
-        "time": np.asarray(months_since(data["mois"], first), dtype=float),
-        "post": (data["mois"] >= deployment).astype(float).to_numpy(),
-        "month": [p.month for p in data["mois"]],
-    })
-    n_obs = len(frame)
-    span = last.ordinal - first.ordinal + 1
-    harmonics = 2 if n_obs >= MIN_OBS_HARMONICS and span >= MIN_OBS_HARMONICS else 0
-    slope_change = int(frame["post"].sum()) >= MIN_POST_OBS_SLOPE
-    sparse = n_obs > 1 and float(np.median(np.diff(frame["time"]))) > 1
-    offset = None
-    if use_exposure:
-        offset = np.log(data["exposure"].to_numpy())
-    n_params = 3 + slope_change + (4 if harmonics else 0)
-    if n_obs - n_params < MIN_RESIDUAL_DF:
-        record["phrase"] = sparse_sentence(libelle, deployment, n_obs)
-        return SeriesAnalysis(record, chart)
-    fit = _fit(frame, family, offset, harmonics, slope_change, sparse)
+    y = data["valeur"].to_numpy(dtype=float)
+    time = np.asarray(months_since(data["mois"], first), dtype=float)
+    post = (data["mois"] >= deployment).to_numpy(dtype=float)
+    month = np.array([p.month for p in data["mois"]], dtype=float)
+    offset = np.log(data["exposure"].to_numpy(dtype=float)) if use_exposure else None
+    harmonics = harmonics_for(time, month)
+    slope_change = slope_allowed(family, post, y)
+    n_params = 3 + slope_change + 2 * harmonics
+    fit = None
+    if len(y) - n_params - (family == "gaussian") >= MIN_RESIDUAL_DF and (post == 0).any():
+        fit = _fit(family, y, time, post, month, offset, harmonics, slope_change)
     if fit is None:
-        record["phrase"] = sparse_sentence(libelle, deployment, n_obs)
+        if family == "poisson" and len(y) - n_params >= MIN_RESIDUAL_DF:
+            record["phrase"] = not_estimable_sentence(libelle, deployment)
+        else:
+            record["phrase"] = sparse_sentence(libelle, deployment, len(y))
         return SeriesAnalysis(record, chart)
-    level, slope = fit.level, fit.slope
-    if family == "poisson":
-        effect = (100 * (level.estimate - 1), 100 * (level.low - 1), 100 * (level.high - 1))
-    else:
-        effect = (level.estimate, level.low, level.high)
+    to_report = _to_percent if family == "poisson" else (lambda x: x)
+    mean, last = fit.mean, fit.last
+    effect = tuple(to_report(v) for v in (mean.estimate, *mean.interval()))
     verdict = judge(effect[1], effect[2], sens=sens, months_before=months_before, months_after=months_after)
-    notes = [provisional_note(months_after)] if verdict.provisoire else []
+    notes = ([provisional_note(months_after, to_report(mean.detectable()), record["effect_unit"])]
+             if verdict.provisoire else [])
     method = record["method"] + (SEASON_SUFFIX if fit.harmonics else "")
+    slope = fit.slope
+    slope_values = ((to_report(slope.estimate), *(to_report(v) for v in slope.interval()), slope.p_value)
+                    if slope else (None, None, None, None))
     record.update(
-        method=method, n_obs=fit.n_obs, level_estimate=level.estimate, level_low=level.low,
-        level_high=level.high, level_p=level.p_value,
-        slope_estimate=slope.estimate if slope else None, slope_low=slope.low if slope else None,
-        slope_high=slope.high if slope else None, slope_p=slope.p_value if slope else None,
-        harmonics=fit.harmonics, hac_lags=fit.hac_lags, dispersion=fit.dispersion,
-        effect=effect[0], effect_low=effect[1], effect_high=effect[2], p_value=level.p_value,
+        method=method, n_obs=fit.n_obs,
+        level_estimate=to_report(fit.level.estimate), level_low=to_report(fit.level.interval()[0]),
+        level_high=to_report(fit.level.interval()[1]), level_p=fit.level.p_value,
+        slope_estimate=slope_values[0], slope_low=slope_values[1], slope_high=slope_values[2],
+        slope_p=slope_values[3], harmonics=fit.harmonics, hac_lags=None, dispersion=fit.dispersion,
+        rho=fit.rho, effect=effect[0], effect_low=effect[1], effect_high=effect[2], effect_se=mean.se,
+        effect_df=mean.df, effect_log=family == "poisson", p_value=mean.p_value,
+        last_effect=to_report(last.estimate), last_low=to_report(last.interval()[0]),
+        last_high=to_report(last.interval()[1]), detectable=to_report(mean.detectable()),
         insufficient=False, verdict=verdict.label, provisoire=verdict.provisoire,
         phrase=sentence(libelle, effect[0], effect[1], effect[2], suffix=record["effect_unit"],
                         deployment_month=deployment, verdict=verdict.label, notes=notes))
-    for column in CHART_COLUMNS[2:]:
-        chart[column] = fit.predictions[column].to_numpy()
+    chart["fitted"] = fit.fitted
+    chart["counterfactual"] = fit.counterfactual
+    chart["cf_low"] = fit.cf_low
+    chart["cf_high"] = fit.cf_high
     return SeriesAnalysis(record, chart)
+
+
+def _to_percent(log_ratio: float) -> float:
+    """A log rate ratio as a % change, 100·(exp − 1), never overflowing."""
+    return 100.0 * (math.exp(min(log_ratio, 700.0)) - 1.0)

@@ -25,7 +25,8 @@ import numpy as np
 import pandas as pd
 from statsmodels.stats.multitest import multipletests
 
-from indicateurs.impact.format_fr import (format_interval, format_month, format_signed, with_unit)
+from indicateurs.impact.format_fr import (format_interval, format_month, format_number, format_signed,
+                                          with_unit)
 
 SENS = ("hausse", "baisse", "neutre")
 MIN_MONTHS_BEFORE = 12
@@ -110,18 +111,22 @@ def unit_suffix(unite: str, relative: bool = False) -> str:
 
 def sentence(libelle: str, estimate, low, high, *, suffix: str, deployment_month, verdict: str,
              notes: list[str] | tuple[str, ...] = (), decimals: int = 1) -> str:
-    """One French sentence: « Délai moyen de traitement : −2,1 j [−3,0 ; −1,2] depuis le déploiement
-    (mars 2025) : amélioration significative », notes in parentheses at the end when given.
+    """One French sentence saying what the number is: « Délai moyen de traitement : −2,1 j [−3,0 ; −1,2]
+    en moyenne depuis le déploiement (mars 2025), par rapport à la tendance d'avant : amélioration
+    significative », notes in parentheses at the end when given.
     """
     text = (f"{libelle} : {with_unit(format_signed(estimate, decimals), suffix)} "
-            f"{format_interval(low, high, decimals)} depuis le déploiement "
-            f"({format_month(deployment_month)}) : {verdict}")
+            f"{format_interval(low, high, decimals)} en moyenne depuis le déploiement "
+            f"({format_month(deployment_month)}), par rapport à la tendance d'avant : {verdict}")
     return text + (f" ({' ; '.join(notes)})" if notes else "")
 
 
-def provisional_note(months_after: int) -> str:
-    """« provisoire : 8 mois de recul »."""
-    return f"provisoire : {months_after} mois de recul"
+def provisional_note(months_after: int, detectable=None, suffix: str = "") -> str:
+    """« provisoire : 8 mois de recul, trop tôt pour conclure ; plus petit effet détectable : 3,2 pt »."""
+    text = f"provisoire : {months_after} mois de recul, trop tôt pour conclure"
+    if detectable is not None and isinstance(detectable, (int, float)) and math.isfinite(detectable):
+        text += f" ; plus petit effet détectable : {with_unit(format_number(abs(detectable)), suffix)}"
+    return text
 
 
 def insufficient_sentence(libelle: str, deployment_month, months_before: int, months_after: int) -> str:
@@ -147,75 +152,160 @@ def sparse_sentence(libelle: str, deployment_month, n_obs: int) -> str:
 
 
 FDR_NOTE = "après correction pour comparaisons multiples"
+SIGNAL = "signal à confirmer"
 
 REQUIRED_COLUMNS = ("libelle", "sens", "effect", "effect_low", "effect_high", "effect_unit", "p_value",
                     "deployment_month", "months_before", "months_after")
 
 
-def apply_fdr(results: pd.DataFrame, *, alpha: float = ALPHA) -> pd.DataFrame:
+def not_estimable_sentence(libelle: str, deployment_month) -> str:
+    """« Incivilités signalées : données insuffisantes pour juger le déploiement (mai 2025) : trop peu
+    d'événements pour estimer la variation (erreur type trop grande) »."""
+    return (f"{libelle} : {INSUFFICIENT} pour juger le déploiement ({format_month(deployment_month)}) : "
+            "trop peu d'événements pour estimer la variation")
+
+
+def family_level(n_selected: int, family_size: int, alpha: float = ALPHA) -> float:
+    """Confidence level of the intervals printed beside the verdicts of one correction family.
+
+    Benjamini & Yekutieli (2005) false-coverage-rate intervals: 1 − R·α/m for R series selected by
+    Benjamini–Hochberg among m. The same level for the series not selected (1 − α/m when none is): then
+    an interval excludes 0 exactly when its series is selected, for every member of the family.
+    """
+    if family_size <= 0:
+        return 1 - alpha
+    return 1 - max(n_selected, 1) * alpha / family_size
+
+
+def interval_at(effect_se: float, effect_df: float, estimate_linear: float, level: float, log_scale: bool):
+    """The interval at ``level`` on the reporting scale (a count's log rate ratio becomes a % change)."""
+    from scipy import stats
+
+    q = float(stats.t.ppf(0.5 + level / 2, effect_df))
+    low, high = estimate_linear - q * effect_se, estimate_linear + q * effect_se
+    if log_scale:
+        return 100 * (math.exp(min(low, 700)) - 1), 100 * (math.exp(min(high, 700)) - 1)
+    return low, high
+
+
+def _format_level(level: float) -> str:
+    text = f"{100 * level:.2f}".rstrip("0").rstrip(".")
+    return text.replace(".", ",") + " %"
+
+
+def apply_fdr(results: pd.DataFrame, *, alpha: float = ALPHA, family_column: str | None = None) -> pd.DataFrame:
     """Final verdicts for many parcours × indicateurs judged together, with Benjamini–Hochberg.
 
     Why: with dozens of series, some would look significant by chance; BH keeps the expected share of
-    false « significative » verdicts among them at 5%. Input: one row per series with the columns of
-    ``REQUIRED_COLUMNS`` (``analyse_series(...).record`` has them); a row is « données insuffisantes »
-    when its months are too few, when its ``insufficient`` column (optional) is true, or when it has no
-    p-value (with an ``n_obs`` column the sentence then says too few values were observed). Output: a
-    copy with ``p_adjusted`` (NaN outside the family), ``significant``, ``verdict`` (final),
-    ``verdict_unadjusted``, ``downgraded_by_fdr``, ``provisoire`` and ``phrase`` (final sentence).
-    Rule in the module docstring.
+    false « significative » verdicts at 5 %. The correction family is each value of ``family_column``
+    (the parcours, in the stored results: one parcours' data never moves another's verdict), or all rows
+    when None. Rows with sens « neutre » (the volume) are outside any family: judged alone at 5 %.
+    Input: one row per series with the columns of ``REQUIRED_COLUMNS`` (``analyse_series(...).record``
+    has them); with ``effect_se``, ``effect_df`` and ``effect_log`` the printed interval is the
+    family's false-coverage-rate interval (``family_level``), which excludes 0 if and only if the verdict
+    is significant. A series significant alone but not after correction is « signal à confirmer ».
+    Output: a copy with ``p_adjusted``, ``significant``, ``verdict``, ``verdict_unadjusted``,
+    ``downgraded_by_fdr``, ``provisoire``, ``phrase``, ``interval_low``/``interval_high`` (printed),
+    ``interval_level``, ``family_size`` and ``slope_signal`` (« l'écart se creuse / se résorbe » or None).
     """
     missing = [c for c in REQUIRED_COLUMNS if c not in results.columns]
     if missing:
         raise ValueError(f"Missing columns: {missing}")
     out = results.copy().reset_index(drop=True)
+    n = len(out)
     p = pd.to_numeric(out["p_value"], errors="coerce").to_numpy(dtype=float)
     short = np.array([is_insufficient(int(b), int(a))
                       for b, a in zip(out["months_before"], out["months_after"])], dtype=bool)
     flagged = out["insufficient"].fillna(False).astype(bool).to_numpy() if "insufficient" in out else False
     insufficient = short | flagged | ~np.isfinite(p)
-    family = ~insufficient
-    adjusted = np.full(len(out), np.nan)
-    if family.any():
-        adjusted[family] = multipletests(p[family], alpha=alpha, method="fdr_bh")[1]
+    neutral = (out["sens"] == "neutre").to_numpy()
+    member = ~insufficient & ~neutral
+    groups = out[family_column].to_numpy() if family_column else np.zeros(n)
+    adjusted = np.full(n, np.nan)
+    level = np.full(n, 1 - alpha)
+    size = np.zeros(n, dtype=int)
+    for g in pd.unique(groups[member]):
+        rows = member & (groups == g)
+        adjusted[rows] = multipletests(p[rows], alpha=alpha, method="fdr_bh")[1]
+        selected = int((adjusted[rows] < alpha).sum())
+        level[rows] = family_level(selected, int(rows.sum()), alpha)
+        size[rows] = int(rows.sum())
+    adjusted[neutral & ~insufficient] = p[neutral & ~insufficient]
+    has_se = {"effect_se", "effect_df"} <= set(out.columns)
     out["p_adjusted"] = adjusted
-    verdicts, unadjusted, significant, downgraded, provisional, phrases = [], [], [], [], [], []
+    columns = {k: [] for k in ("significant", "verdict", "verdict_unadjusted", "downgraded_by_fdr", "provisoire",
+                               "phrase", "interval_low", "interval_high", "interval_level", "slope_signal")}
     for i, row in out.iterrows():
         mb, ma = int(row["months_before"]), int(row["months_after"])
         if insufficient[i]:
-            verdicts.append(INSUFFICIENT)
-            unadjusted.append(INSUFFICIENT)
-            significant.append(False)
-            downgraded.append(False)
-            provisional.append(False)
             n_obs = row["n_obs"] if "n_obs" in out else math.nan
             own = row["model_phrase"] if "model_phrase" in out else None
             if not short[i] and isinstance(own, str) and own:
-                phrases.append(own)  # the series analysis said why (too few events, say)
+                phrase = own  # the series analysis said why (too few events, say)
             elif short[i] or not math.isfinite(n_obs):
-                phrases.append(insufficient_sentence(row["libelle"], row["deployment_month"], mb, ma))
+                phrase = insufficient_sentence(row["libelle"], row["deployment_month"], mb, ma)
             else:
-                phrases.append(sparse_sentence(row["libelle"], row["deployment_month"], int(n_obs)))
+                phrase = sparse_sentence(row["libelle"], row["deployment_month"], int(n_obs))
+            for key, value in (("significant", False), ("verdict", INSUFFICIENT), ("verdict_unadjusted", INSUFFICIENT),
+                               ("downgraded_by_fdr", False), ("provisoire", False), ("phrase", phrase),
+                               ("interval_low", math.nan), ("interval_high", math.nan),
+                               ("interval_level", math.nan), ("slope_signal", None)):
+                columns[key].append(value)
             continue
-        side = interval_side(row["effect_low"], row["effect_high"])
-        passes = bool(family[i] and adjusted[i] < alpha and side != 0)
-        label = change_label(side if passes else 0, row["sens"])
-        raw_label = change_label(side, row["sens"])
-        was_downgraded = side != 0 and not passes
-        notes = [FDR_NOTE] if was_downgraded else []
+        raw_side = interval_side(row["effect_low"], row["effect_high"])
+        raw_significant = bool(p[i] < alpha and raw_side != 0)
+        passes = bool(adjusted[i] < alpha and raw_side != 0)
+        low, high = row["effect_low"], row["effect_high"]
+        log_scale = bool(row.get("effect_log", False)) if "effect_log" in out else False
+        if has_se and math.isfinite(float(row["effect_se"] or math.nan)):
+            linear = math.log1p(row["effect"] / 100) if log_scale else row["effect"]
+            low, high = interval_at(float(row["effect_se"]), float(row["effect_df"]), linear, level[i], log_scale)
+            passes = bool(adjusted[i] < alpha) and interval_side(low, high) != 0
+        else:
+            level[i] = 0.95  # no standard error given: the interval printed is the series' own 95 % one
+        if passes:
+            label = change_label(raw_side, row["sens"])
+        elif raw_significant:
+            label = SIGNAL
+        else:
+            label = NO_CHANGE
+        notes = []
+        if label == SIGNAL:
+            notes.append(f"significatif seul, pas après correction pour les {size[i]} indicateurs du parcours"
+                         if family_column else f"significatif seul, pas {FDR_NOTE}")
+        slope_words = _slope_words(row, adjusted[i] if passes else None, level[i])
+        if slope_words:
+            notes.append(slope_words)
+        if has_se and not neutral[i] and abs(level[i] - 0.95) > 1e-9:
+            notes.append(f"intervalle à {_format_level(level[i])}" + ("" if label == SIGNAL else
+                                                                       f", corrigé pour {size[i]} indicateurs"))
         if is_provisional(ma):
-            notes.append(provisional_note(ma))
-        verdicts.append(label)
-        unadjusted.append(raw_label)
-        significant.append(passes)
-        downgraded.append(was_downgraded)
-        provisional.append(is_provisional(ma))
-        phrases.append(sentence(row["libelle"], row["effect"], row["effect_low"], row["effect_high"],
-                                suffix=row["effect_unit"], deployment_month=row["deployment_month"],
-                                verdict=label, notes=notes))
-    out["significant"] = significant
-    out["verdict"] = verdicts
-    out["verdict_unadjusted"] = unadjusted
-    out["downgraded_by_fdr"] = downgraded
-    out["provisoire"] = provisional
-    out["phrase"] = phrases
+            notes.append(provisional_note(ma, row.get("detectable"), row["effect_unit"]))
+        columns["significant"].append(passes)
+        columns["verdict"].append(label)
+        columns["verdict_unadjusted"].append(change_label(raw_side if raw_significant else 0, row["sens"]))
+        columns["downgraded_by_fdr"].append(raw_significant and not passes)
+        columns["provisoire"].append(is_provisional(ma))
+        columns["interval_low"].append(low)
+        columns["interval_high"].append(high)
+        columns["interval_level"].append(level[i])
+        columns["slope_signal"].append(slope_words)
+        columns["phrase"].append(sentence(row["libelle"], row["effect"], low, high, suffix=row["effect_unit"],
+                                          deployment_month=row["deployment_month"], verdict=label, notes=notes))
+    for key, values in columns.items():
+        out[key] = values
+    out["family_size"] = size
     return out
+
+
+def _slope_words(row, adjusted_p, level: float) -> str | None:
+    """« l'écart se creuse » / « l'écart se résorbe » when the slope changed significantly (at the level
+    of the printed interval) and the series itself is significant; None otherwise."""
+    if adjusted_p is None or "slope_p" not in row.index:
+        return None
+    slope, slope_p = row.get("slope_estimate"), row.get("slope_p")
+    if slope is None or slope_p is None or not (math.isfinite(slope) and math.isfinite(slope_p)):
+        return None
+    if slope_p >= 1 - level:
+        return None
+    return "l'écart se creuse" if (slope > 0) == (row["effect"] > 0) else "l'écart se résorbe"

@@ -84,7 +84,7 @@ def test_first_import_on_an_empty_base_refreshes_results(tmp_path, lines):
     content = _csv(lines())
     verification = check_file(db, "premier.csv", content, last_month=LAST)
     assert verification.ok, verification
-    result = import_file(db, verification, Utilisateur("sru"))
+    result = import_file(db, verification, Utilisateur("sru", ADMINISTRATEUR))
     assert result.nouvelles == len(content.decode().splitlines()) - 1
     assert not results_are_stale(db)
     stored = db.query_df("SELECT parcours, indicateur, verdict, effet FROM resultats")
@@ -102,7 +102,8 @@ def test_first_import_through_the_cli_exits_zero(tmp_path):
     init_database(path, utilisateur="tests")
     source = tmp_path / "premier.csv"
     source.write_bytes(_csv(_two_months()))
-    env = {**os.environ, "PYTHONPATH": str(ROOT), "OBSERVATOIRE_ROLE": ADMINISTRATEUR}
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "OBSERVATOIRE_ROLE": ADMINISTRATEUR,
+           "OBSERVATOIRE_ADMINISTRATEUR_LOCAL": "sru.tests", "OBSERVATOIRE_UTILISATEUR": "sru.tests"}
     result = subprocess.run([sys.executable, "-m", "indicateurs", "--db", str(path), "import",
                              "--dernier-mois", "2026-10", str(source)],
                             cwd=ROOT, env=env, capture_output=True, text=True, timeout=180)

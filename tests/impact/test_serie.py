@@ -33,10 +33,10 @@ def test_falling_delay_is_an_improvement_with_a_french_sentence():
     assert (r["months_before"], r["months_after"], r["n_obs"]) == (24, 12, 36)
     assert (r["n_before"], r["n_after"]) == (12, 12)
     assert r["family"] == "gaussian" and r["harmonics"] == 2
-    assert r["method"] == "série temporelle interrompue (MCO, erreurs de Newey-West), avec saisonnalité"
+    assert r["method"] == "série temporelle interrompue (moindres carrés généralisés, erreurs AR(1)), avec saisonnalité"
     assert r["effect_low"] < -2.0 < r["effect_high"]
     assert r["phrase"].startswith(f"Délai moyen de traitement : {MINUS}")
-    assert "\u202fj [" in r["phrase"] and r["phrase"].endswith("(janvier 2025) : amélioration significative")
+    assert "\u202fj [" in r["phrase"] and r["phrase"].endswith("(janvier 2025), par rapport à la tendance d'avant : amélioration significative")
     assert list(res.chart.columns) == list(CHART_COLUMNS) and len(res.chart) == 36
 
 
@@ -64,7 +64,10 @@ def test_provisional_between_6_and_11_months_after():
     res = analyse_series(delay_series(5, n_after=8, change=-3.0), deployment_month="2025-01", sens="baisse",
                          unite="jours", libelle="Délai")
     assert res.record["provisoire"] is True and res.record["verdict"] == IMPROVEMENT
-    assert res.record["phrase"].endswith("amélioration significative (provisoire : 8 mois de recul)")
+    assert res.record["phrase"].endswith("amélioration significative (provisoire : 8 mois de recul, trop tôt pour "
+                                         "conclure ; plus petit effet détectable : "
+                                         f"{str(round(abs(res.record['detectable']), 1)).replace('.', ',')}\u202fj)")
+    assert 0 < abs(res.record["detectable"]) < 3.0  # noise 0.5 j: a change of 3 j is well within reach
 
 
 def test_end_month_and_missing_months():
@@ -80,14 +83,14 @@ def test_end_month_and_missing_months():
     assert r["effect_low"] < -2.0 < r["effect_high"]
 
 
-def test_quarterly_series_works_without_harmonics_and_with_one_lag():
+def test_quarterly_series_keeps_its_calendar_spacing_and_one_seasonal_pair():
     rng = np.random.default_rng(7)
     months = pd.period_range("2022-03", "2025-12", freq="M")[::3]  # March, June, Sept, Dec
     values = 70 + 4.0 * (months >= pd.Period("2024-09", "M")) + rng.normal(0, 0.8, len(months))
     res = analyse_series(pd.DataFrame({"mois": months, "valeur": values}), deployment_month="2024-09",
                          sens="hausse", unite="%", libelle="Taux de décroché")
     r = res.record
-    assert (r["n_obs"], r["harmonics"], r["hac_lags"]) == (16, 0, 1)
+    assert (r["n_obs"], r["harmonics"]) == (16, 1)  # 16 values over 46 months: the main seasonal swing
     assert (r["months_before"], r["months_after"]) == (30, 16)
     assert r["effect_low"] < 4.0 < r["effect_high"] and r["verdict"] == IMPROVEMENT
 
@@ -101,9 +104,10 @@ def test_counts_with_exposure_use_quasi_poisson_and_a_percent_change():
     res = analyse_series(df, deployment_month="2025-01", sens="neutre", unite="nombre", libelle="Réclamations")
     r = res.record
     assert r["family"] == "poisson" and r["effect_unit"] == "%"
-    assert r["method"].startswith("série temporelle interrompue (quasi-Poisson, rapportée à l'exposition)")
-    assert r["level_low"] < 0.8 < r["level_high"]
-    assert r["effect"] == pytest.approx(100 * (r["level_estimate"] - 1))
+    assert r["method"].startswith("série temporelle interrompue (quasi-Poisson, rapportée au volume de demandes)")
+    # a step of −20 % from January 2025: the mean change since deployment is −20 % (a rate ratio of 0.8)
+    assert r["effect_low"] < -20 < r["effect_high"]
+    assert r["effect_log"] and r["effect"] == pytest.approx(100 * math.expm1(math.log1p(r["effect"] / 100)))
     assert r["verdict"] in (FALL, NO_CHANGE)
     assert "\u202f% [" in r["phrase"]
 

@@ -4,7 +4,7 @@ import pandas as pd
 import pytest
 
 from indicateurs.impact.verdicts import (DEGRADATION, FALL, IMPROVEMENT, INSUFFICIENT, NO_CHANGE, RISE,
-                                         apply_fdr, judge, sentence, unit_suffix)
+                                         SIGNAL, apply_fdr, judge, sentence, unit_suffix)
 
 MINUS = "\u2212"
 UNIT_SPACE = "\u202f"  # narrow no-break space between a number and its unit
@@ -64,14 +64,15 @@ def test_sentence_exact_format():
     text = sentence("Délai moyen de traitement", -2.1, -3.0, -1.2, suffix="j",
                     deployment_month=pd.Period("2025-03", "M"), verdict=IMPROVEMENT)
     assert text == (f"Délai moyen de traitement : {MINUS}2,1{UNIT_SPACE}j [{MINUS}3,0 ; {MINUS}1,2] "
-                    "depuis le déploiement (mars 2025) : amélioration significative")
+                    "en moyenne depuis le déploiement (mars 2025), par rapport à la tendance d'avant : "
+                    "amélioration significative")
 
 
 def test_sentence_percentage_points_and_rate_change():
     text = sentence("Taux de décroché", 4.25, 1.5, 7.0, suffix=unit_suffix("%"),
                     deployment_month="2024-09", verdict=IMPROVEMENT, notes=["provisoire : 8 mois de recul"])
-    assert text == ("Taux de décroché : +4,3\u202fpt [1,5 ; 7,0] depuis le déploiement (septembre 2024) : "
-                    "amélioration significative (provisoire : 8 mois de recul)")
+    assert text == ("Taux de décroché : +4,3\u202fpt [1,5 ; 7,0] en moyenne depuis le déploiement (septembre 2024), "
+                    "par rapport à la tendance d'avant : amélioration significative (provisoire : 8 mois de recul)")
     text = sentence("Réclamations", -11.5, -16.1, -6.7, suffix=unit_suffix("nombre", relative=True),
                     deployment_month="2005-01", verdict=FALL)
     assert text.startswith(f"Réclamations : {MINUS}11,5{UNIT_SPACE}% [{MINUS}16,1 ; {MINUS}6,7]")
@@ -90,9 +91,10 @@ def test_bh_downgrades_a_lone_borderline_result():
     entries = [(-2.0, -0.1, 0.03, {})] + [(-1.0, 1.0, 0.5 + i / 100, {}) for i in range(9)]
     out = apply_fdr(rows(entries))
     assert out.loc[0, "p_adjusted"] == pytest.approx(0.3)
-    assert out.loc[0, "verdict"] == NO_CHANGE and out.loc[0, "verdict_unadjusted"] == IMPROVEMENT
-    assert bool(out.loc[0, "downgraded_by_fdr"])
-    assert out.loc[0, "phrase"].endswith("pas de changement détectable (après correction pour comparaisons multiples)")
+    assert out.loc[0, "verdict"] == SIGNAL and out.loc[0, "verdict_unadjusted"] == IMPROVEMENT
+    assert bool(out.loc[0, "downgraded_by_fdr"]) and not bool(out.loc[0, "significant"])
+    assert out.loc[0, "phrase"].endswith("signal à confirmer (significatif seul, pas après correction pour "
+                                         "comparaisons multiples)")
 
 
 def test_bh_keeps_strong_results_and_never_calls_a_crossing_interval_significant():
@@ -117,4 +119,5 @@ def test_bh_leaves_insufficient_rows_out_of_the_family():
 def test_bh_marks_provisional_rows():
     out = apply_fdr(rows([(-3.0, -1.0, 0.001, {"months_after": 8})]))
     assert bool(out.loc[0, "provisoire"]) and out.loc[0, "verdict"] == IMPROVEMENT
-    assert out.loc[0, "phrase"].endswith("amélioration significative (provisoire : 8 mois de recul)")
+    assert out.loc[0, "phrase"].endswith("amélioration significative (provisoire : 8 mois de recul, trop tôt "
+                                         "pour conclure)")

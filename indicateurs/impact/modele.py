@@ -1,0 +1,280 @@
+"""The engine's model of one series: what changed since deployment, on average and at the last month.
+
+Model (both families): outcome on [constant, time, post, (time − t0)·post, seasonal harmonics], where
+post = 1 from the calendar month of deployment on and t0 is the last time before it. What a reader is
+told is a linear combination of these coefficients, so that it does not depend on where the line is
+anchored (a missing month before deployment no longer moves it):
+
+- ``mean``: the average, over the observed months from deployment on, of fitted − counterfactual
+  (gaussian: level + slope · mean(t − t0)); for counts, the log of Σ fitted / Σ counterfactual over
+  those months (a rate ratio once exponentiated);
+- ``last``: the same gap at the last observed month;
+- ``slope``: the change of slope per month (None when the model has no free post slope).
+
+Gaussian: generalised least squares with AR(1) errors in calendar time (corr = ρ^|Δt|, so missing
+months and quarterly series keep their true spacing), ρ in [0, 0.9] estimated by restricted maximum
+likelihood on a grid, Student t quantiles on n − k − 1 degrees of freedom (one for ρ). Counts:
+Poisson GLM with log(exposure) offset, dispersion = max(1, Pearson χ²/(n − k)), t quantiles on n − k.
+Every function works on numpy arrays; nothing here raises on odd data, it returns None instead.
+"""
+
+from __future__ import annotations
+
+import math
+import warnings
+from dataclasses import dataclass
+
+import numpy as np
+from scipy import stats
+
+RHO_GRID = np.round(np.arange(-0.5, 0.951, 0.05), 2)
+RHO_TOLERANCE = 0.1
+MAX_LOG_SE = 1.0  # counts: above this standard error of log(rate ratio) the change is not estimable
+
+
+@dataclass(frozen=True)
+class Linear:
+    """An estimate on the model's linear scale (unit of the indicator, or log rate ratio), with its
+    standard error and degrees of freedom; ``interval(level)`` and ``p_value`` come from the same t."""
+
+    estimate: float
+    se: float
+    df: float
+
+    @property
+    def p_value(self) -> float:
+        """Two-sided p-value for « no change » (Student t on ``df``)."""
+        if self.se == 0 and self.estimate == 0:
+            return 1.0  # a constant series (a survey stuck at 100 %, say): exactly no change
+        if not (self.se > 0 and math.isfinite(self.se)):
+            return math.nan
+        return float(2 * stats.t.sf(abs(self.estimate / self.se), self.df))
+
+    def interval(self, level: float = 0.95) -> tuple[float, float]:
+        """Two-sided interval at ``level`` on the linear scale: excludes 0 iff p < 1 − level."""
+        q = float(stats.t.ppf(0.5 + level / 2, self.df))
+        return self.estimate - q * self.se, self.estimate + q * self.se
+
+    def detectable(self, alpha: float = 0.05, power: float = 0.8) -> float:
+        """Smallest true change this test detects with ``power`` at ``alpha`` (two-sided), linear scale."""
+        return float((stats.t.ppf(1 - alpha / 2, self.df) + stats.t.ppf(power, self.df)) * self.se)
+
+
+@dataclass(frozen=True)
+class ModelFit:
+    """What ``fit_gaussian`` / ``fit_counts`` return. Arrays are per observation, on the reporting scale
+    (counts: expected counts). ``rho``: AR(1) correlation per month (gaussian); ``dispersion`` (counts)."""
+
+    family: str
+    n_obs: int
+    n_params: int
+    harmonics: int
+    slope_change: bool
+    mean: Linear
+    last: Linear
+    level: Linear
+    slope: Linear | None
+    fitted: np.ndarray
+    counterfactual: np.ndarray
+    cf_low: np.ndarray
+    cf_high: np.ndarray
+    rho: float | None = None
+    dispersion: float | None = None
+
+
+def design(time: np.ndarray, post: np.ndarray, month: np.ndarray, harmonics: int,
+           slope_change: bool) -> tuple[np.ndarray, list[str]] | None:
+    """The regression design and its column names; None when it is singular (too few distinct points)."""
+    t0 = time[post == 0].max()
+    columns = [np.ones(len(time)), time, post]
+    names = ["const", "time", "level"]
+    if slope_change:
+        columns.append((time - t0) * post)
+        names.append("slope")
+    for k in range(1, harmonics + 1):
+        for name, fn in (("sin", np.sin), ("cos", np.cos)):
+            values = fn(2 * np.pi * k * month / 12.0)
+            if np.max(np.abs(values)) > 1e-9:
+                columns.append(values)
+                names.append(f"{name}{k}")
+    X = np.column_stack(columns)
+    if np.linalg.matrix_rank(X) < X.shape[1]:
+        return None
+    return X, names
+
+
+def _combos(time, post, names) -> dict[str, np.ndarray]:
+    """Rows of the linear combinations of interest (gap since deployment, on average and at the end)."""
+    t0 = time[post == 0].max()
+    after = time[post == 1] - t0
+    out = {}
+    for key, distance in (("mean", after.mean()), ("last", after.max())):
+        row = np.zeros(len(names))
+        row[names.index("level")] = 1.0
+        if "slope" in names:
+            row[names.index("slope")] = distance
+        out[key] = row
+    level = np.zeros(len(names))
+    level[names.index("level")] = 1.0
+    out["level"] = level
+    if "slope" in names:
+        slope = np.zeros(len(names))
+        slope[names.index("slope")] = 1.0
+        out["slope"] = slope
+    return out
+
+
+def _whiten(M: np.ndarray, gaps: np.ndarray, rho: float) -> tuple[np.ndarray, float]:
+    """Prais–Winsten transform for AR(1) in continuous time (gaps in months between rows); also returns
+    log det of the correlation matrix. Rows of ``M`` are observations (M may have several columns)."""
+    if rho == 0.0:
+        return M, 0.0
+    r = rho ** gaps  # correlation with the previous observation
+    scale = np.sqrt(1.0 - r * r)
+    out = np.empty_like(M)
+    out[0] = M[0]
+    out[1:] = (M[1:] - r[:, None] * M[:-1]) / scale[:, None]
+    return out, float(2.0 * np.log(scale).sum())
+
+
+def fit_gaussian(y: np.ndarray, time: np.ndarray, post: np.ndarray, month: np.ndarray, *, harmonics: int,
+                 slope_change: bool, ar1: bool = True, rho: float | None = None) -> ModelFit | None:
+    """GLS fit with AR(1) errors (ρ by REML on a grid, or given); None if the design is singular or the
+    degrees of freedom run out."""
+    built = design(time, post, month, harmonics, slope_change)
+    if built is None:
+        return None
+    X, names = built
+    n, k = X.shape
+    extra = 1 if (ar1 and rho is None) else 0
+    if n - k - extra < 2:
+        return None
+    gaps = np.diff(time)
+    M = np.column_stack([X, y])
+    combos = _combos(time, post, names)
+    fits = []
+    grid = [rho] if rho is not None else (RHO_GRID if ar1 else [0.0])
+    after = post == 1
+    Xcf = X.copy()
+    Xcf[:, names.index("level")] = 0.0
+    if "slope" in names:
+        Xcf[:, names.index("slope")] = 0.0
+    lag = np.abs(time[:, None] - time[None, :])
+    for r in grid:
+        W, logdet = _whiten(M, gaps, float(r))
+        Xw, yw = W[:, :k], W[:, k]
+        xtx = Xw.T @ Xw
+        try:
+            xtx_inv = np.linalg.inv(xtx)
+        except np.linalg.LinAlgError:
+            continue
+        beta = xtx_inv @ (Xw.T @ yw)
+        resid = yw - Xw @ beta
+        sigma2 = max(float(resid @ resid) / (n - k), 1e-300)
+        _, logdet_xtx = np.linalg.slogdet(xtx)
+        reml = -0.5 * ((n - k) * math.log(sigma2) + logdet + logdet_xtx)
+        cov = sigma2 * xtx_inv
+        # Headline: mean over the months after deployment of observed − counterfactual, a linear
+        # function c·y of the data, so its variance under AR(1) is exact: σ² c'Σc.
+        sigma = float(r) ** lag if r != 0 else np.eye(n)
+        Winv, _ = _whiten(np.eye(n), gaps, float(r))
+        A = xtx_inv @ (Xw.T @ Winv)  # β̂ = A y
+        c = after / after.sum() - Xcf[after].mean(axis=0) @ A
+        fits.append((reml, float(r), beta, cov, float(c @ y), float(sigma2 * (c @ sigma @ c))))
+    if not fits:
+        return None
+    # ρ is poorly known in a few dozen months: among the values the restricted likelihood cannot tell
+    # apart from the best (within RHO_TOLERANCE log-likelihood units), keep the most cautious one for the
+    # headline change (the widest interval), so that an underestimated ρ does not fake a change.
+    top = max(f[0] for f in fits)
+    _, r, beta, cov, mean_estimate, mean_var = max((f for f in fits if f[0] >= top - RHO_TOLERANCE),
+                                                   key=lambda f: f[5])
+    df = n - k - extra
+
+    def linear(row):
+        return Linear(float(row @ beta), float(math.sqrt(max(row @ cov @ row, 0.0))), df)
+
+    cf = Xcf @ beta
+    cf_se = np.sqrt(np.maximum(np.einsum("ij,jk,ik->i", Xcf, cov, Xcf), 0.0))
+    q = float(stats.t.ppf(0.975, df))
+    scale = 1e-9 * (1.0 + float(np.abs(y).max()))
+    mean_se = math.sqrt(max(mean_var, 0.0))
+    if mean_se < scale and abs(mean_estimate) < scale:  # no noise at all: rounding error, not a change
+        mean_estimate, mean_se = 0.0, 0.0
+    mean = Linear(mean_estimate, mean_se, df)
+    return ModelFit("gaussian", n, k, harmonics, "slope" in names, mean,
+                    linear(combos["last"]), linear(combos["level"]),
+                    linear(combos["slope"]) if "slope" in combos else None, X @ beta, cf, cf - q * cf_se,
+                    cf + q * cf_se, rho=r)
+
+
+def _safe_exp(x):
+    with np.errstate(over="ignore", under="ignore"):
+        return np.exp(np.clip(x, -700.0, 700.0))
+
+
+def fit_counts(y: np.ndarray, time: np.ndarray, post: np.ndarray, month: np.ndarray, offset: np.ndarray | None,
+               *, harmonics: int, slope_change: bool) -> ModelFit | None:
+    """Quasi-Poisson fit (dispersion floored at 1, t quantiles); None if it cannot be fitted or if the
+    average change is not estimable (standard error of its log rate ratio above ``MAX_LOG_SE``)."""
+    import statsmodels.api as sm  # slow to import; only counts need it
+
+    built = design(time, post, month, harmonics, slope_change)
+    if built is None:
+        return None
+    X, names = built
+    n, k = X.shape
+    if n - k < 2 or (y < 0).any():
+        return None
+    off = np.zeros(n) if offset is None else np.asarray(offset, dtype=float)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            res = sm.GLM(y, X, family=sm.families.Poisson(), offset=off).fit()
+    except (ValueError, np.linalg.LinAlgError, OverflowError, FloatingPointError):
+        return None
+    beta = np.asarray(res.params, dtype=float)
+    if not np.all(np.isfinite(beta)):
+        return None
+    eta = X @ beta + off
+    mu = _safe_exp(eta)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        pearson = float(np.sum((y - mu) ** 2 / mu)) / (n - k)
+    dispersion = max(1.0, pearson) if math.isfinite(pearson) else math.inf
+    weighted = X * mu[:, None]
+    try:
+        cov = dispersion * np.linalg.inv(X.T @ weighted)
+    except np.linalg.LinAlgError:
+        return None
+    df = n - k
+    Xcf = X.copy()
+    Xcf[:, names.index("level")] = 0.0
+    if "slope" in names:
+        Xcf[:, names.index("slope")] = 0.0
+    eta_cf = Xcf @ beta + off
+    mu_cf = _safe_exp(eta_cf)
+    after = post == 1
+
+    def log_ratio(rows: np.ndarray) -> Linear:
+        # log Σ fitted − log Σ counterfactual over ``rows``, with its delta-method standard error
+        w = mu[rows] / mu[rows].sum()
+        wcf = mu_cf[rows] / mu_cf[rows].sum()
+        grad = w @ X[rows] - wcf @ Xcf[rows]
+        estimate = float(np.log(mu[rows].sum()) - np.log(mu_cf[rows].sum()))
+        return Linear(estimate, float(math.sqrt(max(grad @ cov @ grad, 0.0))), df)
+
+    mean = log_ratio(after)
+    if not (math.isfinite(mean.se) and mean.se <= MAX_LOG_SE and math.isfinite(mean.estimate)):
+        return None
+    last_row = np.zeros(n, dtype=bool)
+    last_row[np.flatnonzero(after)[-1]] = True
+    combos = _combos(time, post, names)
+
+    def linear(row):
+        return Linear(float(row @ beta), float(math.sqrt(max(row @ cov @ row, 0.0))), df)
+
+    cf_se = np.sqrt(np.maximum(np.einsum("ij,jk,ik->i", Xcf, cov, Xcf), 0.0))
+    q = float(stats.t.ppf(0.975, df))
+    return ModelFit("poisson", n, k, harmonics, "slope" in names, mean, log_ratio(last_row),
+                    linear(combos["level"]), linear(combos["slope"]) if "slope" in combos else None, mu, mu_cf,
+                    _safe_exp(eta_cf - q * cf_se), _safe_exp(eta_cf + q * cf_se), dispersion=dispersion)
