@@ -9,7 +9,9 @@ from indicateurs import graphiques, tableaux
 from indicateurs.db import Database
 from indicateurs.format_fr import format_month, format_number
 from ui.contexte import database, referentiel, version
+from ui.fiche_codir import fiche_button
 from ui.graphique import show_chart
+from ui.impression import print_styles, printable_dataframe
 from ui.telechargements import download_buttons
 from ui.mise_en_page import banner, empty_state, sidebar_filters
 
@@ -66,6 +68,7 @@ def _card(row) -> None:
 
 st.title("Direction")
 st.caption("Ce que la refonte a changé dans les parcours d'une direction : avant / après, indicateur par indicateur.")
+print_styles()
 banner()
 debut, fin, direction = sidebar_filters()
 ref = referentiel()
@@ -81,11 +84,12 @@ if direction is None:
     overview = _all_directions(path, data_version, ref)
     if overview.empty:
         st.stop()
+    fiche_button(None, key="direction-ville")
     st.subheader("Toutes les directions")
-    st.dataframe(overview.assign(score=overview["score"].map(lambda s: format_number(s, 2))), hide_index=True,
-                 width="stretch", column_config={"direction": "Direction", "libelle": "Libellé",
-                                                 "parcours": "Parcours", "deployes": "Déployés",
-                                                 "score": "Score", **COUNT_COLUMNS})
+    printable_dataframe(overview.assign(score=overview["score"].map(lambda s: format_number(s, 2))),
+                        key="directions", hide_index=True, width="stretch",
+                        columns={"direction": "Direction", "libelle": "Libellé", "parcours": "Parcours",
+                                 "deployes": "Déployés", "score": "Score", **COUNT_COLUMNS})
     download_buttons(overview, "directions", key="directions")
     st.stop()
 
@@ -96,6 +100,7 @@ st.header(f"{info.code} – {info.libelle}")
 if parcours.empty:
     empty_state("Cette direction n'a pas encore de parcours dans le référentiel.")
     st.stop()
+fiche_button(direction, key="direction")
 
 cols = st.columns(5)
 cols[0].metric("Parcours", format_number(len(parcours), 0))
@@ -108,7 +113,8 @@ cols[4].metric("▼ Dégradations significatives", format_number(int(parcours["d
 st.subheader("Les parcours de la direction")
 shown = parcours.assign(deploiement=parcours["deploiement"].map(format_month),
                         score=parcours["score"].map(lambda s: format_number(s, 2)))
-st.dataframe(shown.drop(columns=["direction", "provisoires"]), hide_index=True, width="stretch", column_config={
+printable_dataframe(shown.drop(columns=["direction", "provisoires"]), key="parcours-direction", hide_index=True,
+                    width="stretch", columns={
     "code": "Code", "libelle": "Parcours", "public": "Public", "deploiement": "Déploiement", "statut": "Statut",
     "mois_de_recul": "Mois de recul", "score": "Score", **COUNT_COLUMNS})
 download_buttons(parcours, f"parcours-{direction}", key="parcours-direction")
@@ -167,7 +173,8 @@ for tab, p in zip(tabs, parcours.itertuples()):
                 _card(row)
 
 st.subheader("Tous les résultats de la direction")
-st.dataframe(tableaux.results_for_display(verdicts), hide_index=True, width="stretch")
+printable_dataframe(tableaux.results_for_display(verdicts), key="resultats-direction", hide_index=True,
+                    width="stretch")
 columns = ["parcours", "indicateur", "libelle_indicateur", "verdict", "provisoire", "moyenne_avant", "moyenne_apres",
            "estimate", "low", "high", "effet_unite", "mois_avant", "mois_apres", "p_valeur", "p_ajustee", "methode",
            "phrase"]

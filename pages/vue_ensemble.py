@@ -10,7 +10,9 @@ from indicateurs.format_fr import format_month, format_number, format_percent
 from indicateurs.score import FORMULA
 from indicateurs.synthese import key_figures, parcours_table
 from ui.contexte import database, referentiel, version
+from ui.fiche_codir import fiche_button
 from ui.graphique import show_chart
+from ui.impression import print_styles, printable_dataframe
 from ui.telechargements import download_buttons
 from ui.mise_en_page import banner, empty_state, sidebar_filters
 
@@ -62,6 +64,7 @@ def _direction_figures(path: str, data_version: int, direction: str | None, _dat
 st.title("Observatoire des parcours usagers")
 st.caption("Ce qu'a changé la refonte des parcours, pour les usagers et pour les agents, "
            "au regard des quatre règles d'or de la relation usager.")
+print_styles()
 banner()
 debut, fin, direction = sidebar_filters()
 ref = referentiel()
@@ -77,6 +80,7 @@ if debut is None:
 
 db = database()
 path, data_version = str(db.path), version()
+fiche_button(direction, key="vue-ensemble")
 chiffres, table = _parcours(path, data_version, debut, fin, direction, ref)
 resultats = _verdicts(path, data_version, direction, ref)
 st.subheader(f"Période : {format_month(debut)} – {format_month(fin)}"
@@ -109,9 +113,9 @@ shown = table.assign(
     valeurs=table["valeurs"].map(lambda n: format_number(n, 0)),
     exemple=table["exemple"].map({True: "exemple", False: ""}),
 )
-st.dataframe(
-    shown, hide_index=True, width="stretch",
-    column_config={
+printable_dataframe(
+    shown, key="parcours", hide_index=True, width="stretch",
+    columns={
         "code": "Code", "libelle": "Parcours", "direction": "Direction", "public": "Public",
         "deploiement": "Déploiement", "statut": "Statut", "mois_observes": "Mois observés",
         "valeurs": "Valeurs", "dernier_mois": "Dernier mois reçu", "exemple": "Parcours d'exemple",
@@ -163,7 +167,7 @@ else:
     else:
         st.caption(f"{len(changes)} verdict(s) ont changé avec les dernières valeurs reçues.")
         shown = changes[["parcours", "libelle_indicateur", "avant", "maintenant", "phrase"]]
-        st.dataframe(shown, hide_index=True, width="stretch", column_config={
+        printable_dataframe(shown, key="changements", hide_index=True, width="stretch", columns={
             "parcours": "Parcours", "libelle_indicateur": "Indicateur", "avant": "Verdict précédent",
             "maintenant": "Verdict actuel", "phrase": "En une phrase"})
         download_buttons(changes.drop(columns=["avant", "maintenant"]), "verdicts-modifies", key="changements")

@@ -1,0 +1,78 @@
+"""The « Fiche CODIR » button on Vue d'ensemble and Direction, and the print copies of their tables (AppTest)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import streamlit as st
+from streamlit.testing.v1 import AppTest
+
+from indicateurs.format_fr import format_month
+from indicateurs.mois import last_complete_month, month_code
+
+TIMEOUT = 90
+APP = Path(__file__).resolve().parents[1] / "app.py"
+
+
+@pytest.fixture(autouse=True)
+def _fresh_caches():
+    st.cache_data.clear()
+    st.cache_resource.clear()
+    yield
+
+
+def run(db, monkeypatch, page: str, **params) -> AppTest:
+    monkeypatch.setenv("OBSERVATOIRE_DB", str(db.path))
+    at = AppTest.from_file(str(APP), default_timeout=TIMEOUT)
+    for name, value in params.items():
+        at.query_params[name] = value
+    at.switch_page(f"pages/{page}")
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def buttons(at: AppTest) -> dict:
+    return {b.proto.label: b for b in at.get("download_button")}
+
+
+def printed_tables(at: AppTest) -> list[str]:
+    return [h.proto.body for h in at.get("html") if 'class="tableau-impression"' in h.proto.body]
+
+
+@pytest.mark.parametrize("page, params, who", [
+    ("vue_ensemble.py", {}, "de la Ville (toutes les directions)"),
+    ("vue_ensemble.py", {"direction": "DJS"}, "de la direction DJS"),
+    ("direction.py", {"direction": "DFA"}, "de la direction DFA"),
+    ("direction.py", {}, "de la Ville (toutes les directions)"),
+])
+def test_the_fiche_button_names_the_direction_and_the_last_complete_month(demo_db, monkeypatch, page, params, who):
+    at = run(demo_db, monkeypatch, page, **params)
+    month = next(s for s in at.selectbox if s.key and s.key.endswith("-mois-fiche"))
+    assert month.label == "Mois de la fiche CODIR"
+    assert month.value == month_code(last_complete_month())
+    assert month.options[0] == format_month(last_complete_month(), long=True)
+    assert month.options[-1] == "janvier 2023"  # the demo data's first month
+    button = buttons(at)["Fiche CODIR (PDF)"]
+    assert button.proto.help.startswith(f"La fiche CODIR {who} pour le mois choisi")
+    assert button.proto.deferred_file_id  # built only when clicked
+    assert button.proto.ignore_rerun  # and clicking does not rerun the page
+
+
+def test_print_copies_hold_every_row(demo_db, monkeypatch):
+    at = run(demo_db, monkeypatch, "vue_ensemble.py")
+    copies = printed_tables(at)
+    assert copies, "the parcours table has a copy for paper"
+    parcours = demo_db.query_df("SELECT code FROM parcours")["code"]
+    assert all(f"<td>{code}</td>" in copies[0] for code in parcours)
+    assert "<th>Dernier mois reçu</th>" in copies[0]
+    styles = [h.proto.body for h in at.get("html") if "@media print" in h.proto.body]
+    assert len(styles) == 1 and '[data-testid="stSidebar"]' in styles[0]
+
+    at = run(demo_db, monkeypatch, "direction.py", direction="DFA")
+    copies = printed_tables(at)
+    results = demo_db.query_df("SELECT r.parcours, r.indicateur FROM resultats r JOIN parcours p ON p.code = r.parcours "
+                               "WHERE p.direction = 'DFA'")
+    table = next(c for c in copies if "<th>En une phrase</th>" in c)
+    assert table.count("<tr>") == len(results) + 1  # header + every stored result of the direction
