@@ -9,6 +9,7 @@ missing values (the City's fiche always uses one line per change).
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -19,11 +20,28 @@ from indicateurs.fiche.mise_en_page import page_count, render_pdf
 from indicateurs.fiche.rendu_svg import RenduImpossible, RenduSVG, renderer
 from indicateurs.referentiel import Referentiel
 from indicateurs.referentiel_store import read_referentiel
+from indicateurs.valeurs import store_versions
 
 __all__ = ["Fiche", "Sources", "VILLE", "build_fiche", "file_name", "scope"]
 
 MAX_PAGES = {False: 2, True: 4}
 CHARTS = 3
+# The reads and charts of the last data version seen, per base: a second fiche of the same data (another
+# direction, another click) reuses them. Keyed on the store's versions, so any write starts afresh.
+_shared: dict[str, tuple[tuple[int, int], Sources, dict]] = {}
+_shared_lock = threading.Lock()
+
+
+def shared_sources(db: Database, ref: Referentiel | None = None) -> tuple[Sources, dict]:
+    """The reads and the chart cache shared by the fiches of the current data version of ``db``."""
+    versions = store_versions(db)
+    key = str(db.path)
+    with _shared_lock:
+        known = _shared.get(key)
+        if known is None or known[0] != versions:
+            known = (versions, Sources(db, ref or read_referentiel(db)), {})
+            _shared[key] = known
+        return known[1], known[2]
 
 
 @dataclass
@@ -69,7 +87,10 @@ def build_fiche(db: Database, direction: str | None, mois: date, *, ref: Referen
     its charts are missing. A batch of fiches shares its reads (``sources``) and draws a chart shared by
     two fiches once (``svg_cache``).
     """
-    ref = sources.ref if sources is not None else (ref or read_referentiel(db))
+    if sources is None:
+        sources, shared_cache = shared_sources(db, ref)
+        svg_cache = shared_cache if svg_cache is None else svg_cache
+    ref = sources.ref
     draw = draw or renderer()
     cache = {} if svg_cache is None else svg_cache
     data = fiche_data(db, ref, direction, mois, sources)
