@@ -89,7 +89,8 @@ def test_export_long_format_with_provenance(demo_file, tmp_path, fmt):
     out = tmp_path / f"x.{fmt}"
     result = run("export", "--format", fmt, "--out", str(out), db=demo_file)
     assert result.returncode == 0, result.stderr
-    readers = {"csv": pd.read_csv, "parquet": pd.read_parquet, "xlsx": lambda p: pd.read_excel(p, engine="openpyxl")}
+    readers = {"csv": lambda p: pd.read_csv(p, sep=";", decimal=",", encoding="utf-8-sig"),  # French Excel
+               "parquet": pd.read_parquet, "xlsx": lambda p: pd.read_excel(p, engine="openpyxl")}
     frame = readers[fmt](out)
     assert list(frame.columns[:4]) == ["parcours", "indicateur", "mois", "valeur"]
     assert {"import_id", "fichier", "utilisateur", "importe_le"} <= set(frame.columns)
@@ -102,3 +103,61 @@ def test_init_twice_keeps_demo_data_once(demo_file):
     result = run("init", "--demo", "--fin", "2026-10", db=demo_file)
     assert result.returncode == 0
     assert "Données de démonstration déjà présentes." in result.stdout
+
+
+def test_csv_export_defaults_to_french_excel_with_a_plain_option(demo_file, tmp_path):
+    excel, plain = tmp_path / "excel.csv", tmp_path / "standard.csv"
+    assert run("export", "--format", "csv", "--out", str(excel), db=demo_file).returncode == 0
+    assert run("export", "--format", "csv", "--csv", "standard", "--out", str(plain), db=demo_file).returncode == 0
+    raw = excel.read_bytes()
+    assert raw.startswith("\ufeff".encode("utf-8"))
+    header, first = raw.decode("utf-8-sig").splitlines()[:2]
+    assert header.startswith("parcours;indicateur;mois;valeur;")
+    stored = pd.read_csv(plain)
+    value = stored.iloc[0]["valeur"]
+    assert first.split(";")[3] == f"{value}".replace(".", ",")
+    assert plain.read_text(encoding="utf-8").splitlines()[0].startswith("parcours,indicateur,mois,valeur,")
+
+
+@pytest.mark.parametrize("blank", ["", " ", "\t"])
+def test_blank_user_names_are_usage_errors(demo_file, blank):
+    result = run("--utilisateur", blank, "imports", db=demo_file)
+    assert result.returncode == 2
+    assert "le nom d'utilisateur ne peut pas être vide" in result.stderr
+
+
+def test_help_says_who_acts_and_where_roles_come_from(tmp_path):
+    result = run("--help")
+    assert "Identité (ligne de commande) : compte « sru.tests » (ou --utilisateur), rôle : administrateur." in \
+        result.stdout
+    assert "administrateur local (OBSERVATOIRE_ADMINISTRATEUR_LOCAL) : sru.tests" in result.stdout
+    anonymous = run("--help", env_extra={"OBSERVATOIRE_UTILISATEUR": "jdupont"})
+    assert "compte « jdupont » (ou --utilisateur), rôle : lecteur." in anonymous.stdout
+
+
+def test_without_identity_no_command_writes(demo_file, tmp_path):
+    """A deployed configuration with no identity: the CLI is a reader for whoever runs it."""
+    db = tmp_path / "copie.duckdb"
+    shutil.copy(demo_file, db)
+    data = tmp_path / "dpe.csv"
+    data.write_text("parcours;indicateur;mois;valeur\nDPE-ENCOMBRANTS;DELAI_TRAITEMENT;2026-10;4,5\n", encoding="utf-8")
+    nobody = {"OBSERVATOIRE_UTILISATEUR": "quelqu.un"}
+    before = db.read_bytes()
+    for command in (("import", str(data), "--dernier-mois", "2026-10"), ("annuler", "1"), ("init",),
+                    ("init", "--demo", "--forcer")):
+        result = run(*command, db=db, env_extra=nobody)
+        assert result.returncode == 1, command
+        assert "rôle « lecteur »" in result.stderr or "votre rôle : lecteur" in result.stderr, result.stderr
+    assert run("imports", db=db, env_extra=nobody).returncode == 0  # reading stays open
+    from indicateurs.db import Database
+    from indicateurs.valeurs import list_imports
+    assert list_imports(Database(db))["type"].tolist() == ["démonstration"]
+    assert len(before) > 0
+
+
+def test_referential_re_export_loads_again(demo_file, tmp_path):
+    from indicateurs.referentiel import load_referentiel
+
+    result = run("referentiel", "--exporter", str(tmp_path / "ref"), db=demo_file)
+    assert result.returncode == 0, result.stderr
+    assert load_referentiel(tmp_path / "ref") == load_referentiel()
