@@ -100,16 +100,14 @@ def engine_gaussian(t, post, month, y):
     return None if fit is None else fit.mean
 
 
-def oracle_gaussian(t, post, month, y, rho):
-    """Same design, the true ρ and the true noise SD (1): a z-test with nothing estimated but β."""
+def oracle_gaussian(t, post, month, y, rho, sd=1.0):
+    """Same design and estimator, the true ρ and the true noise SD: a z-test with nothing else estimated."""
     built = modele.design(t, post, month, harmonics_for(t, month), slope_allowed("gaussian", post, y))
+    if built is None:
+        return None
     X, names = built
-    Xw, _ = modele._whiten(X, np.diff(t), rho)
-    yw, _ = modele._whiten(y[:, None], np.diff(t), rho)
-    cov = np.linalg.inv(Xw.T @ Xw)
-    beta = cov @ Xw.T @ yw[:, 0]
-    row = modele._combos(t, post, names)["mean"]
-    return float(row @ beta), float(math.sqrt(row @ cov @ row))
+    c, sigma = modele.headline_weights(X, modele.counterfactual_design(X, names), t, post, rho)
+    return float(c @ y), float(sd * math.sqrt(c @ sigma @ c))
 
 
 def engine_counts(t, post, month, y, off):
@@ -222,6 +220,128 @@ def print_counts(out) -> None:
     print(f"  séries jugées non estimables : {_pct(m1)} / {_pct(m15)} / {_pct(m2)}")
 
 
+# --- the demo base: planted effects against verdicts --------------------------------------------------
+
+def planted_strengths() -> dict[tuple[str, str], float]:
+    """The strength the demo generator drew for each parcours × indicateur (read, never changed): the
+    generator's own random draws are replayed from a copy of its random state before each series."""
+    from indicateurs import demo
+
+    strengths = {}
+    original = demo._series
+
+    def spy(rng, p, ind, months, volume, profil):
+        state = rng.bit_generator.state
+        u, r = rng.uniform(0.6, 1.4), rng.random()
+        rng.bit_generator.state = state
+        strength = profil * u * (r > 0.2)
+        if p.code in demo.AGENTS_DEGRADES and ind.code in demo.AGENT_INDICATORS:
+            strength = -2.5
+        strengths[(p.code, ind.code)] = strength * demo.NIVEAUX[ind.code].effet
+        return original(rng, p, ind, months, volume, profil)
+
+    demo._series = spy
+    try:
+        from indicateurs.referentiel import load_referentiel
+
+        demo.generate_demo(load_referentiel(), END_MONTH)
+    finally:
+        demo._series = original
+    return strengths
+
+
+END_MONTH = __import__("datetime").date(2026, 10, 1)
+
+
+def _series_type(ind) -> str:
+    if ind.code == "INCIVILITES":
+        return "comptage (incivilités)"
+    if ind.periodicite == "trimestrielle":
+        return "enquête trimestrielle"
+    if ind.code == "DELAI_TRAITEMENT":
+        return "délai (effet relatif)"
+    return "mensuel gaussien"
+
+
+def _oracle_demo_p(db, ref, parcours, ind, deployment) -> float:
+    """Known-noise test on the demo series: the demo's own noise SD (ρ = 0), Poisson for counts."""
+    from indicateurs import demo
+    from indicateurs.impact.months import months_since, to_months
+
+    values = db.query_df("SELECT mois, valeur FROM valeurs WHERE parcours = ? AND indicateur = ? ORDER BY mois",
+                         [parcours, ind.code])
+    months = to_months(values["mois"])
+    first = months[0]
+    t = np.asarray(months_since(months, first), dtype=float)
+    dep = __import__("pandas").Period(deployment, "M")
+    post = np.array([m >= dep for m in months], dtype=float)
+    month = np.array([m.month for m in months], dtype=float)
+    y = values["valeur"].to_numpy(float)
+    if post.sum() < 6 or (post == 0).sum() < 12:
+        return math.nan
+    if ind.code == "INCIVILITES":
+        volume = db.query_df("SELECT mois, valeur FROM valeurs WHERE parcours = ? AND indicateur = "
+                             "'VOLUME_DEMANDES' ORDER BY mois", [parcours]).set_index("mois")["valeur"]
+        off = np.log(volume.reindex(values["mois"]).to_numpy(float))
+        keep = np.isfinite(off)
+        if y[keep].sum() < 5:
+            return math.nan
+        out = oracle_counts(t[keep], post[keep], month[keep], y[keep], off[keep])
+    else:
+        sd = demo.NIVEAUX[ind.code].bruit
+        if ind.code == "DELAI_TRAITEMENT":
+            sd = sd * float(np.mean(y))
+        out = oracle_gaussian(t, post, month, y, 0.0, sd)
+    if out is None or not out[1] > 0:
+        return math.nan
+    return float(2 * stats.norm.sf(abs(out[0] / out[1])))
+
+
+def print_demo(folder: Path) -> None:
+    """Detection of the demo's planted effects per series type, engine next to the oracle (both under
+    the same correction: Benjamini–Hochberg within each parcours), sign errors and false discoveries."""
+    import pandas as pd
+    from statsmodels.stats.multitest import multipletests
+
+    from indicateurs.setup import init_database
+
+    db = init_database(folder / "demo.duckdb", utilisateur="banc", with_demo=True, end_month=END_MONTH).db
+    planted = planted_strengths()
+    from indicateurs.referentiel_store import read_referentiel
+
+    ref = read_referentiel(db)
+    rows = db.query_df("SELECT parcours, indicateur, verdict, effet, p_valeur, deploiement FROM resultats "
+                       "WHERE verdict <> 'données insuffisantes' AND indicateur <> 'VOLUME_DEMANDES'")
+    rows["type"] = [_series_type(ref.indicateur(i)) for i in rows["indicateur"]]
+    rows["vrai"] = [planted.get((p, i), 0.0) for p, i in zip(rows["parcours"], rows["indicateur"])]
+    rows["significatif"] = rows["verdict"].isin(["amélioration significative", "dégradation significative"])
+    rows["oracle_p"] = [_oracle_demo_p(db, ref, p, ref.indicateur(i), str(d)[:7])
+                        for p, i, d in zip(rows["parcours"], rows["indicateur"], rows["deploiement"])]
+    rows["oracle"] = False
+    for _, part in rows.groupby("parcours"):
+        ok = part["oracle_p"].notna()
+        if ok.any():
+            rejected = multipletests(part.loc[ok, "oracle_p"], method="fdr_bh")[0]
+            rows.loc[part.index[ok.to_numpy()], "oracle"] = rejected
+    real = rows["vrai"] != 0
+    # sign of the planted change in the indicator's unit: « effet » in demo.NIVEAUX is already signed
+    sign_error = rows["significatif"] & real & (np.sign(rows["effet"]) != np.sign(rows["vrai"]))
+    print("Base de démonstration (effets plantés connus, verdicts après correction) :")
+    print("  type de série               effets plantés  détectés  oracle")
+    for kind, part in rows[real].groupby("type"):
+        print(f"  {kind:<28} {len(part):>14}  {_pct(part['significatif'].mean())}  {_pct(part['oracle'].mean())}")
+    print(f"  ensemble                     {int(real.sum()):>14}  {_pct(rows.loc[real, 'significatif'].mean())}"
+          f"  {_pct(rows.loc[real, 'oracle'].mean())}")
+    discoveries = int(rows["significatif"].sum())
+    false = int((rows["significatif"] & ~real).sum())
+    print(f"  erreurs de signe : {int(sign_error.sum())} ; fausses découvertes : {false} sur {discoveries} "
+          f"({_pct(false / discoveries if discoveries else 0)}) ; séries sans effet planté : {int((~real).sum())}")
+    showcase = rows[rows["parcours"].isin(["DFA-MARCHE", "DLH-LOGEMENT-SOCIAL"])
+                    & rows["indicateur"].isin(["SOLLICITATIONS_PAR_AGENT", "SURCHARGE_AGENTS"])]
+    for r in showcase.itertuples():
+        print(f"  vitrine {r.parcours} × {r.indicateur} : {r.verdict}")
+
+
 def main(argv=None) -> None:
     parser = argparse.ArgumentParser(description="Couverture, faux positifs et puissance du moteur d'impact.")
     parser.add_argument("--rapide", action="store_true", help="moins de tirages (moins d'une minute)")
@@ -233,8 +353,6 @@ def main(argv=None) -> None:
     print_gaussian(run_gaussian(n))
     print_counts(run_counts(n))
     if not args.sans_demo:
-        from benchmarks.demo_verite import print_demo  # noqa: PLC0415
-
         with tempfile.TemporaryDirectory() as folder:
             print_demo(Path(folder))
     print(f"({n} séries par case, {time.perf_counter() - started:.0f} s)")

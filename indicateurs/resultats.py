@@ -53,6 +53,7 @@ ENGINE_VERSION = 4
 CHART_COLUMNS = {"fitted": "ajuste", "counterfactual": "contrefactuel", "cf_low": "contrefactuel_bas",
                  "cf_high": "contrefactuel_haut"}
 VOLUME = "VOLUME_DEMANDES"
+PRETREND_ALPHA = 0.05
 
 
 @dataclass(frozen=True)
@@ -151,6 +152,12 @@ def _did_rows(values: pd.DataFrame, ref: Referentiel, indicateur: str) -> pd.Dat
     """Staggered DID of one indicator across parcours; the tidy rows stored for the pages."""
     ind = ref.indicateur(indicateur)
     data = values[values["indicateur"] == indicateur][["parcours", "mois", "valeur"]].copy()
+    if ind.is_count and indicateur != VOLUME:
+        # Counts compared across parcours of very different sizes: as rates per 1,000 requests.
+        volume = values[values["indicateur"] == VOLUME].set_index(["parcours", "mois"])["valeur"]
+        per = volume.reindex(pd.MultiIndex.from_frame(data[["parcours", "mois"]])).to_numpy()
+        data["valeur"] = np.where(per > 0, data["valeur"].to_numpy() / per * 1000, np.nan)
+        data = data.dropna(subset=["valeur"])
     if ind.periodicite == "trimestrielle":
         data = data[data["mois"].map(is_quarter_month)]
     if data.empty:
@@ -175,8 +182,14 @@ def _did_rows(values: pd.DataFrame, ref: Referentiel, indicateur: str) -> pd.Dat
         return pd.DataFrame()
     month_of = {i + 1: m for i, m in enumerate(periods)}
     att = result.att
+    pretrend = result.pretrend
+    alert = None
+    if pretrend is not None and pretrend.p_value < PRETREND_ALPHA:
+        alert = (f"tendances d'avant différentes (test conjoint des {pretrend.df} placebos, p = "
+                 f"{pretrend.p_value:.3f}".replace(".", ",") + ") : effet moyen fragile")
     rows = [{"indicateur": indicateur, "type": "global", "cle": None, "estimation": att.estimate,
-             "erreur_type": att.se, "bas": att.low, "haut": att.high, "p_valeur": att.p_value, "n": result.n_units}]
+             "erreur_type": att.se, "bas": att.low, "haut": att.high, "p_valeur": att.p_value, "n": result.n_units,
+             "pre_tendance_p": None if pretrend is None else pretrend.p_value, "alerte": alert}]
     for r in result.by_cohort.itertuples(index=False):
         rows.append({"indicateur": indicateur, "type": "cohorte", "cle": month_of[int(r.group)].isoformat(),
                      "estimation": r.estimate, "erreur_type": r.se, "bas": r.low, "haut": r.high,

@@ -19,7 +19,8 @@ from indicateurs import lecture
 from indicateurs.db import Database
 from indicateurs.format_fr import format_month, format_number, format_value
 from indicateurs.impact.format_fr import format_interval, format_signed, with_unit
-from indicateurs.impact.verdicts import DEGRADATION, FALL, IMPROVEMENT, INSUFFICIENT, NO_CHANGE, RISE, SIGNAL
+from indicateurs.impact.verdicts import (DEGRADATION, FALL, IMPROVEMENT, INSUFFICIENT, NO_CHANGE, RISE, SIGNAL,
+                                         apply_fdr)
 from indicateurs.imports.completude import completude
 from indicateurs.mois import add_months, last_complete_month, parse_month_code
 from indicateurs.referentiel import ENGAGEMENTS, Referentiel
@@ -356,6 +357,40 @@ class SerieIndicateur:
     verdict: str | None
     provisoire: bool
     phrase: str | None
+    details: tuple[str, ...] = ()  # what the headline number is, the last month, the slope, the smallest effect
+
+
+def effect_details(db: Database, parcours: str, indicateur: str) -> tuple[str, ...]:
+    """The stored change of one series in words, one line each: the mean change since deployment with the
+    interval printed beside the verdict, the change at the last month, « l'écart se creuse / se résorbe »
+    when the slope changed, and the smallest change the data could have detected. Empty if not judged."""
+    row = db.query_one("""
+        SELECT effet, effet_bas, effet_haut, effet_unite, niveau_intervalle, taille_famille, effet_dernier,
+               effet_dernier_bas, effet_dernier_haut, fin, ecart_pente, effet_detectable, verdict, provisoire,
+               deploiement, mois_apres
+        FROM resultats WHERE parcours = ? AND indicateur = ? AND NOT insuffisant
+    """, [parcours, indicateur])
+    if row is None or row[0] is None or pd.isna(row[0]):
+        return ()
+    (effet, bas, haut, unite, niveau, famille, dernier, dernier_bas, dernier_haut, fin, pente, detectable,
+     verdict, provisoire, deploiement, mois_apres) = row
+    level = ("" if niveau is None or pd.isna(niveau)
+             else format_number(100 * niveau, 2).rstrip("0").rstrip(",") + "\u202f%")
+    corrected = (f", corrigé pour les {famille} indicateurs du parcours"
+                 if famille and niveau is not None and abs(niveau - 0.95) > 1e-9 else "")
+    lines = [f"Écart moyen depuis le déploiement ({format_month(deploiement)}, {mois_apres} mois) par rapport à "
+             f"la tendance d'avant prolongée : {change_text(effet, bas, haut, unite)} (intervalle à {level}"
+             f"{corrected})."]
+    if dernier is not None and not pd.isna(dernier):
+        lines.append(f"Écart au dernier mois ({format_month(fin)}) : {change_text(dernier, dernier_bas, dernier_haut, unite)}"
+                     " (intervalle à 95 %, pour cette série seule).")
+    if pente:
+        lines.append(f"La pente a changé depuis le déploiement : {pente}.")
+    if detectable is not None and not pd.isna(detectable) and (_flag(provisoire) or verdict in (NO_CHANGE, SIGNAL)):
+        text = "Trop tôt pour conclure. " if _flag(provisoire) else ""
+        lines.append(f"{text}Plus petit écart que ces données auraient détecté (8 fois sur 10) : "
+                     f"{with_unit(format_number(abs(detectable)), unite or '')}.")
+    return tuple(lines)
 
 
 def stored_values(db: Database, parcours: str, indicateur: str | None = None) -> pd.DataFrame:
@@ -400,6 +435,7 @@ def indicator_series(db: Database, ref: Referentiel, parcours: str, indicateur: 
         verdict=None if row is None else row["verdict"],
         provisoire=False if row is None else _flag(row["provisoire"]),
         phrase=None if row is None else row["phrase"],
+        details=effect_details(db, parcours, indicateur),
     )
 
 
@@ -451,21 +487,45 @@ def engagement_indicators(verdicts: pd.DataFrame, ref: Referentiel, engagement: 
 
 
 def did_overall(db: Database, ref: Referentiel) -> pd.DataFrame:
-    """The staggered DID overall effect per indicator (type « global »), with its label, unit and verdict."""
+    """The staggered DID overall effect per indicator (type « global »), with its label, unit and reading.
+
+    The reading follows the rule of the series' verdicts: one correction family (every indicator's
+    overall effect but the neutral volume), Benjamini–Hochberg, and the false-coverage-rate interval
+    ``bas_corrige``/``haut_corrige`` that excludes 0 exactly when the reading says « significative »;
+    ``bas``/``haut`` stay the stored 95 % interval. A failed joint pre-trend test is said in words.
+    Counts are rates per 1,000 requests.
+    """
     did = lecture.did_results(db)
     overall = did[did["type"] == "global"].copy()
     by_code = {i.code: i for i in ref.indicateurs}
     overall = overall[overall["indicateur"].isin(by_code)]
     overall["libelle_indicateur"] = overall["indicateur"].map(lambda c: by_code[c].libelle)
-    overall["unite"] = overall["indicateur"].map(lambda c: by_code[c].unite)
+    overall["unite"] = overall["indicateur"].map(
+        lambda c: RATE_UNIT if by_code[c].is_count and c != "VOLUME_DEMANDES" else by_code[c].unite)
     overall["engagement"] = overall["indicateur"].map(lambda c: by_code[c].engagement)
     overall["sens"] = overall["indicateur"].map(lambda c: by_code[c].sens)
-    overall["lecture"] = [
-        _interval_reading(low, high, by_code[c].sens) for c, low, high in
-        zip(overall["indicateur"], overall["bas"], overall["haut"])]
+    overall = overall.reset_index(drop=True)
+    if len(overall):
+        judged = apply_fdr(pd.DataFrame({
+            "libelle": overall["libelle_indicateur"], "sens": overall["sens"], "effect": overall["estimation"],
+            "effect_low": overall["bas"], "effect_high": overall["haut"], "effect_unit": "",
+            "p_value": overall["p_valeur"], "effect_se": overall["erreur_type"], "effect_df": 1e6,
+            "deployment_month": pd.Period("2025-01", "M"), "months_before": 12, "months_after": 12}))
+        overall["bas_corrige"] = judged["interval_low"].to_numpy()
+        overall["haut_corrige"] = judged["interval_high"].to_numpy()
+        overall["niveau_intervalle"] = judged["interval_level"].to_numpy()
+        alerts = overall["alerte"] if "alerte" in overall else pd.Series([None] * len(overall))
+        overall["lecture"] = [verdict_text(v) + (f" ; {a}" if isinstance(a, str) and a else "")
+                              for v, a in zip(judged["verdict"], alerts)]
+    else:
+        for column in ("bas_corrige", "haut_corrige", "niveau_intervalle", "lecture"):
+            overall[column] = []
     order = {i.code: n for n, i in enumerate(ref.indicateurs)}
     overall["ordre"] = overall["indicateur"].map(order)
     return overall.sort_values("ordre").drop(columns="ordre").reset_index(drop=True)
+
+
+RATE_UNIT = "pour 1 000 demandes"
 
 
 def _interval_reading(low, high, sens: str) -> str:

@@ -116,13 +116,15 @@ for tab, (number, name) in zip(tabs, ENGAGEMENTS.items()):
             continue
         st.caption("Différence de différences échelonnée (Callaway et Sant'Anna) : l'évolution des parcours déployés "
                    "comparée à celle des parcours pas encore déployés, sur tous les parcours (le filtre de direction "
-                   "ne s'applique pas ici). L'intervalle de confiance à 95 % dit la marge d'incertitude.")
+                   "ne s'applique pas ici). L'intervalle est corrigé pour les indicateurs examinés ensemble : il "
+                   "exclut 0 exactement quand la lecture dit « significative ». Les comptages sont des taux pour "
+                   "1 000 demandes. Un test conjoint des placebos raté est signalé dans la lecture.")
         shown = did.assign(
             effet=[tableaux.change_text(e, lo, hi, unit_suffix(u)) for e, lo, hi, u in
-                   zip(did["estimation"], did["bas"], did["haut"], did["unite"])],
+                   zip(did["estimation"], did["bas_corrige"], did["haut_corrige"], did["unite"])],
             n=did["n"].map(lambda n: format_number(n, 0)))
         st.dataframe(shown[["libelle_indicateur", "effet", "lecture", "n"]], hide_index=True, width="stretch",
-                     column_config={"libelle_indicateur": "Indicateur", "effet": "Effet moyen [IC 95 %]",
+                     column_config={"libelle_indicateur": "Indicateur", "effet": "Effet moyen [intervalle corrigé]",
                                     "lecture": "Lecture de l'intervalle", "n": "Parcours"})
         download_buttons(did.drop(columns=["type", "cle"]), f"engagement-{number}-effet-global", key=f"did-{number}")
         if (number, "evenements") in figures:

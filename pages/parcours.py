@@ -102,6 +102,8 @@ st.caption(f"{ind.definition} Unité : {ind.unite} ; "
               "neutre": "ni bon ni mauvais"}[ind.sens] + f" ; périodicité {ind.periodicite}.")
 if serie.phrase:
     st.markdown(tableaux.verdict_badge(serie.verdict, serie.provisoire) + "  \n" + serie.phrase)
+if serie.details:
+    st.markdown("\n".join(f"- {line}" for line in serie.details))
 
 points = tableaux.months_of(serie.points, debut, fin)
 if points.empty:

@@ -17,7 +17,7 @@ import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
-from indicateurs import lecture
+from indicateurs import lecture, tableaux
 from indicateurs.format_fr import format_number, format_value
 from indicateurs.impact.format_fr import format_interval, format_signed, with_unit
 from indicateurs.referentiel import ENGAGEMENTS
@@ -31,6 +31,7 @@ PAGES = ["pages/vue_ensemble.py", "pages/direction.py", "pages/parcours.py", "pa
 IMPROVEMENT, NO_CHANGE, DEGRADATION = ("amélioration significative", "pas de changement détectable",
                                        "dégradation significative")
 INSUFFICIENT = "données insuffisantes"
+SIGNAL = "signal à confirmer"
 
 
 @pytest.fixture(autouse=True)
@@ -112,7 +113,8 @@ def test_overview_counts_per_engagement_and_family_equal_the_stored_verdicts(dem
         part = stored[stored["engagement"] == number]
         row = shown.loc[f"Engagement {number} – {name}"]
         assert row["▲ amélioration significative"] == (part["verdict"] == IMPROVEMENT).sum()
-        assert row["● pas de changement détectable"] == (part["verdict"] == NO_CHANGE).sum()
+        # « signal à confirmer » is not significant: counted with « pas de changement détectable »
+        assert row["● pas de changement détectable"] == part["verdict"].isin([NO_CHANGE, SIGNAL]).sum()
         assert row["▼ dégradation significative"] == (part["verdict"] == DEGRADATION).sum()
         assert row["○ données insuffisantes"] == (part["verdict"] == INSUFFICIENT).sum()
         assert row["dont provisoires (6 à 11 mois de recul)"] == part["provisoire"].astype(bool).sum()
@@ -319,8 +321,12 @@ def test_engagements_show_the_stored_counts_and_difference_in_differences(demo_d
         improved = part.loc[part["verdict"] == IMPROVEMENT, "parcours"]
         assert set(filter(None, lists.loc[ind.libelle, "parcours_ameliores"].replace("*", "").split(", "))) == set(improved)
         overall = did[(did["indicateur"] == ind.code) & (did["type"] == "global")].iloc[0]
+        corrected = tableaux.did_overall(demo_db, ref).set_index("indicateur").loc[ind.code]
+        assert corrected["bas_corrige"] <= overall["bas"] and corrected["haut_corrige"] >= overall["haut"]
         assert overall_tables.loc[ind.libelle, "effet"] == change(
-            overall["estimation"], overall["bas"], overall["haut"], suffix.get(ind.unite, ""))
+            overall["estimation"], corrected["bas_corrige"], corrected["haut_corrige"], suffix.get(ind.unite, ""))
+        significant = "significative" in overall_tables.loc[ind.libelle, "lecture"]
+        assert significant == (corrected["bas_corrige"] > 0 or corrected["haut_corrige"] < 0)
     # event study of engagement 2: the stored periods and estimates, placebo periods apart
     events = did[(did["type"] == "evenement") & (did["indicateur"] == "DELAI_TRAITEMENT")]
     study = next(c for c in charts(at) if "Engagement 2 : effet" in spec(c)["layout"]["title"]["text"])
@@ -336,7 +342,7 @@ def test_engagements_show_the_stored_counts_and_difference_in_differences(demo_d
 # --- agents -------------------------------------------------------------------------------------------------
 
 def _side(verdict: str) -> int | None:
-    return {IMPROVEMENT: 1, DEGRADATION: -1, NO_CHANGE: 0}.get(verdict)
+    return {IMPROVEMENT: 1, DEGRADATION: -1, NO_CHANGE: 0, SIGNAL: 0}.get(verdict)
 
 
 def test_agents_situations_come_from_the_two_stored_verdicts(demo_db, monkeypatch):

@@ -69,6 +69,43 @@ class StaggeredDID:
     control: str
     n_units: int
     notes: tuple[str, ...] = field(default=())
+    pretrend: "PreTrend | None" = None
+
+
+@dataclass(frozen=True)
+class PreTrend:
+    """Joint Wald test that every pre-deployment (placebo) group-time effect is 0: chi² statistic, its
+    degrees of freedom (rank of their covariance) and p-value. A small p says the cohorts and their
+    controls were already drifting apart before deployment: the average effect is then fragile."""
+
+    statistic: float
+    df: int
+    p_value: float
+
+
+PRETREND_LEADS = 6
+
+
+def pretrend_test(event_study: pd.DataFrame, influence: np.ndarray, n: int) -> PreTrend | None:
+    """Joint test of the event-study placebos of the last ``PRETREND_LEADS`` periods before deployment
+    (their covariance is ψ'ψ / n² from the influence functions). Few leads, not every placebo cell: with
+    a few dozen parcours, a covariance of dozens of cells is too poorly estimated for a Wald test."""
+    e = event_study["e"].to_numpy(dtype=float)
+    est = event_study["estimate"].to_numpy(dtype=float)
+    pre = np.flatnonzero((e < 0) & (e >= -PRETREND_LEADS) & np.isfinite(est))
+    if len(pre) == 0:
+        return None
+    theta = est[pre]
+    psi = influence[:, pre]
+    cov = psi.T @ psi / n**2
+    values, vectors = np.linalg.eigh(cov)
+    keep = values > max(values.max(), 0) * 1e-10
+    if not keep.any():
+        return None
+    projected = vectors[:, keep].T @ theta
+    statistic = float(np.sum(projected**2 / values[keep]))
+    dof = int(keep.sum())
+    return PreTrend(statistic, dof, float(stats.chi2.sf(statistic, dof)))
 
 
 class _Clock:
@@ -261,6 +298,7 @@ def staggered_did(df, y, unit, time, cohort, *, control="notyettreated"):
     event_study = pd.DataFrame(es_rows)
     positive = event_study["e"].to_numpy() >= 0
     es_if = np.column_stack(es_if)
+    pretrend = pretrend_test(event_study, es_if, n)
     dynamic = float(np.mean(np.array(es_att)[positive]))
     dynamic_if = es_if[:, positive].mean(axis=1)
 
@@ -280,4 +318,5 @@ def staggered_did(df, y, unit, time, cohort, *, control="notyettreated"):
     for frame in (gt, event_study):
         if np.all(np.mod(frame["e"], 1) == 0):
             frame["e"] = frame["e"].astype(int)
-    return StaggeredDID(att_simple, gt, by_cohort, event_study, overall, control, n, tuple(notes))
+    return StaggeredDID(att_simple, gt, by_cohort, event_study, overall, control, n, tuple(notes),
+                        pretrend)

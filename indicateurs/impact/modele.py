@@ -137,6 +137,32 @@ def _whiten(M: np.ndarray, gaps: np.ndarray, rho: float) -> tuple[np.ndarray, fl
     return out, float(2.0 * np.log(scale).sum())
 
 
+def counterfactual_design(X: np.ndarray, names: list[str]) -> np.ndarray:
+    """The design with the deployment switched off (level and slope change at 0)."""
+    Xcf = X.copy()
+    Xcf[:, names.index("level")] = 0.0
+    if "slope" in names:
+        Xcf[:, names.index("slope")] = 0.0
+    return Xcf
+
+
+def headline_weights(X, Xcf, time, post, rho: float, *, xtx_inv=None, Xw=None):
+    """Weights c of the headline change c·y (mean over the months from deployment on of observed −
+    counterfactual, the GLS fit at AR(1) correlation ``rho``), and the correlation matrix Σ of the data,
+    so that its variance is σ²·c'Σc exactly. Why a linear form: its variance needs no approximation."""
+    n = len(time)
+    gaps = np.diff(time)
+    Winv, _ = _whiten(np.eye(n), gaps, rho)
+    if Xw is None:
+        Xw = Winv @ X
+        xtx_inv = np.linalg.inv(Xw.T @ Xw)
+    after = post == 1
+    A = xtx_inv @ (Xw.T @ Winv)  # β̂ = A y
+    c = after / after.sum() - Xcf[after].mean(axis=0) @ A
+    sigma = rho ** np.abs(time[:, None] - time[None, :]) if rho != 0 else np.eye(n)
+    return c, sigma
+
+
 def fit_gaussian(y: np.ndarray, time: np.ndarray, post: np.ndarray, month: np.ndarray, *, harmonics: int,
                  slope_change: bool, ar1: bool = True, rho: float | None = None) -> ModelFit | None:
     """GLS fit with AR(1) errors (ρ by REML on a grid, or given); None if the design is singular or the
@@ -154,12 +180,7 @@ def fit_gaussian(y: np.ndarray, time: np.ndarray, post: np.ndarray, month: np.nd
     combos = _combos(time, post, names)
     fits = []
     grid = [rho] if rho is not None else (RHO_GRID if ar1 else [0.0])
-    after = post == 1
-    Xcf = X.copy()
-    Xcf[:, names.index("level")] = 0.0
-    if "slope" in names:
-        Xcf[:, names.index("slope")] = 0.0
-    lag = np.abs(time[:, None] - time[None, :])
+    Xcf = counterfactual_design(X, names)
     for r in grid:
         W, logdet = _whiten(M, gaps, float(r))
         Xw, yw = W[:, :k], W[:, k]
@@ -174,12 +195,7 @@ def fit_gaussian(y: np.ndarray, time: np.ndarray, post: np.ndarray, month: np.nd
         _, logdet_xtx = np.linalg.slogdet(xtx)
         reml = -0.5 * ((n - k) * math.log(sigma2) + logdet + logdet_xtx)
         cov = sigma2 * xtx_inv
-        # Headline: mean over the months after deployment of observed − counterfactual, a linear
-        # function c·y of the data, so its variance under AR(1) is exact: σ² c'Σc.
-        sigma = float(r) ** lag if r != 0 else np.eye(n)
-        Winv, _ = _whiten(np.eye(n), gaps, float(r))
-        A = xtx_inv @ (Xw.T @ Winv)  # β̂ = A y
-        c = after / after.sum() - Xcf[after].mean(axis=0) @ A
+        c, sigma = headline_weights(X, Xcf, time, post, float(r), xtx_inv=xtx_inv, Xw=Xw)
         fits.append((reml, float(r), beta, cov, float(c @ y), float(sigma2 * (c @ sigma @ c))))
     if not fits:
         return None
