@@ -1,0 +1,54 @@
+"""In chromium: the « Fiche CODIR (PDF) » button downloads the fiche, and printing a page hides the
+sidebar, toolbars and buttons and prints every row of the tables."""
+
+from __future__ import annotations
+
+import subprocess
+
+from tests.navigateur.conftest import wait_for_app
+
+
+def _text(path) -> str:
+    out = subprocess.run(["pdftotext", str(path), "-"], check=True, capture_output=True).stdout.decode()
+    return " ".join(out.replace("\u202f", " ").split())
+
+
+def test_fiche_button_downloads_the_direction_fiche(server, page, tmp_path):
+    page.goto(f"{server['url']}/direction?direction=DFA")
+    wait_for_app(page)
+    with page.expect_download(timeout=120_000) as info:
+        page.get_by_role("button", name="Fiche CODIR (PDF)").click()
+    download = info.value
+    assert download.suggested_filename.startswith("fiche-codir-DFA-") and download.suggested_filename.endswith(".pdf")
+    path = tmp_path / download.suggested_filename
+    download.save_as(path)
+    assert path.read_bytes().startswith(b"%PDF")
+    text = _text(path)
+    assert "Fiche CODIR" in text and "Direction DFA – Finances et Achats" in text
+
+
+def test_printing_a_page_hides_the_chrome_and_prints_whole_tables(server, page, tmp_path):
+    import duckdb
+
+    with duckdb.connect(str(server["db"]), read_only=True) as con:
+        results = con.execute("SELECT count(*) FROM resultats r JOIN parcours p ON p.code = r.parcours "
+                              "WHERE p.direction = 'DDCT'").fetchone()[0]
+        last = con.execute("SELECT r.parcours FROM resultats r JOIN parcours p ON p.code = r.parcours "
+                           "WHERE p.direction = 'DDCT' ORDER BY r.parcours DESC LIMIT 1").fetchone()[0]
+    page.goto(f"{server['url']}/direction?direction=DDCT")
+    wait_for_app(page)
+    assert page.locator('[data-testid="stSidebar"]').is_visible()
+    assert not page.locator("table.tableau-impression").first.is_visible()
+    page.emulate_media(media="print")
+    for selector in ('[data-testid="stSidebar"]', '[data-testid="stDownloadButton"]', '[data-testid="stHeader"]',
+                     '[data-testid="stDataFrame"]'):
+        assert all(not e.is_visible() for e in page.locator(selector).all()), selector
+    tables = page.locator("table.tableau-impression")
+    assert tables.count() >= 2 and tables.first.is_visible()
+    full = [t for t in tables.all() if "En une phrase" in t.inner_text()]
+    assert len(full) == 1 and full[0].locator("tbody tr").count() == results
+    pdf = tmp_path / "page.pdf"
+    page.pdf(path=str(pdf), format="A4")
+    text = _text(pdf)
+    assert "Choisissez une direction" not in text and "Télécharger en CSV" not in text
+    assert last in text and "DDCT – Démocratie, Citoyen·nes et Territoires" in text
