@@ -63,19 +63,21 @@ def combine_effects(effects: pd.DataFrame) -> dict:
     se = sqrt(Σ w² se²) / Σ w, on Welch–Satterthwaite degrees of freedom; the interval uses the Student
     quantile on them. The standard errors are the series' own, never read back from their intervals.
     """
-    from scipy import stats
+    from indicateurs.impact.modele import t_quantile
 
-    data = effects.dropna(subset=["effect", "se", "poids"])
-    data = data[(data["poids"] > 0) & (data["se"] > 0)]
-    if data.empty:
+    effect = np.asarray(effects["effect"], dtype=float)
+    se = np.asarray(effects["se"], dtype=float)
+    weight = np.asarray(effects["poids"], dtype=float)
+    dof = np.asarray(effects["df"], dtype=float) if "df" in effects else np.full(len(effect), np.inf)
+    ok = np.isfinite(effect) & np.isfinite(se) & np.isfinite(weight) & (weight > 0) & (se > 0)
+    if not ok.any():
         return {"effect": np.nan, "se": np.nan, "df": np.nan, "low": np.nan, "high": np.nan, "n": 0}
-    w = data["poids"].to_numpy(float) / data["poids"].to_numpy(float).sum()
-    se = data["se"].to_numpy(float)
-    dof = data["df"].to_numpy(float) if "df" in data else np.full(len(data), np.inf)
-    effect = float(np.sum(w * data["effect"].to_numpy(float)))
-    parts = (w * se) ** 2
+    w = weight[ok] / weight[ok].sum()
+    combined = float(np.sum(w * effect[ok]))
+    parts = (w * se[ok]) ** 2
     combined_se = float(np.sqrt(parts.sum()))
+    dof = dof[ok]
     combined_df = float(parts.sum() ** 2 / np.sum(parts**2 / dof)) if np.all(np.isfinite(dof)) else np.inf
-    q = float(stats.t.ppf(0.975, combined_df)) if np.isfinite(combined_df) else 1.959964
-    return {"effect": effect, "se": combined_se, "df": combined_df, "low": effect - q * combined_se,
-            "high": effect + q * combined_se, "n": int(len(data))}
+    q = t_quantile(0.975, combined_df) if np.isfinite(combined_df) else 1.959964
+    return {"effect": combined, "se": combined_se, "df": combined_df, "low": combined - q * combined_se,
+            "high": combined + q * combined_se, "n": int(ok.sum())}

@@ -216,8 +216,8 @@ def _aggregates(results: pd.DataFrame, values: pd.DataFrame, ref: Referentiel) -
     for level in ("direction", "engagement"):
         for (group, indicateur), part in judged.dropna(subset=[level]).groupby([level, "indicateur"]):
             ind = ref.indicateur(indicateur)
-            combined = combine_effects(part.rename(columns={"lineaire": "effect", "effet_se": "se",
-                                                            "effet_ddl": "df"}))
+            combined = combine_effects({"effect": part["lineaire"].to_numpy(float), "poids": part["poids"].to_numpy(float),
+                                        "se": part["effet_se"].to_numpy(float), "df": part["effet_ddl"].to_numpy(float)})
             if combined["n"] == 0:
                 continue
             is_log = bool(part["effet_log"].fillna(False).astype(bool).iloc[0])

@@ -23,6 +23,7 @@ from __future__ import annotations
 import math
 import warnings
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 from scipy import stats
@@ -30,6 +31,12 @@ from scipy import stats
 RHO_GRID = np.round(np.arange(-0.5, 0.951, 0.05), 2)
 RHO_TOLERANCE = 0.1
 MAX_LOG_SE = 1.0  # counts: above this standard error of log(rate ratio) the change is not estimable
+
+
+@lru_cache(maxsize=4096)
+def t_quantile(p: float, df: float) -> float:
+    """Student t quantile, cached: the same few (level, df) pairs come back for every series."""
+    return float(stats.t.ppf(p, df))
 
 
 @dataclass(frozen=True)
@@ -52,12 +59,12 @@ class Linear:
 
     def interval(self, level: float = 0.95) -> tuple[float, float]:
         """Two-sided interval at ``level`` on the linear scale: excludes 0 iff p < 1 − level."""
-        q = float(stats.t.ppf(0.5 + level / 2, self.df))
+        q = t_quantile(0.5 + level / 2, self.df)
         return self.estimate - q * self.se, self.estimate + q * self.se
 
     def detectable(self, alpha: float = 0.05, power: float = 0.8) -> float:
         """Smallest true change this test detects with ``power`` at ``alpha`` (two-sided), linear scale."""
-        return float((stats.t.ppf(1 - alpha / 2, self.df) + stats.t.ppf(power, self.df)) * self.se)
+        return float((t_quantile(1 - alpha / 2, self.df) + t_quantile(power, self.df)) * self.se)
 
 
 @dataclass(frozen=True)
@@ -194,17 +201,19 @@ def fit_gaussian(y: np.ndarray, time: np.ndarray, post: np.ndarray, month: np.nd
         sigma2 = max(float(resid @ resid) / (n - k), 1e-300)
         _, logdet_xtx = np.linalg.slogdet(xtx)
         reml = -0.5 * ((n - k) * math.log(sigma2) + logdet + logdet_xtx)
-        cov = sigma2 * xtx_inv
-        c, sigma = headline_weights(X, Xcf, time, post, float(r), xtx_inv=xtx_inv, Xw=Xw)
-        fits.append((reml, float(r), beta, cov, float(c @ y), float(sigma2 * (c @ sigma @ c))))
+        fits.append((reml, float(r), beta, sigma2, xtx_inv, Xw))
     if not fits:
         return None
+    top = max(f[0] for f in fits)
+    candidates = []
+    for reml, r, beta, sigma2, xtx_inv, Xw in fits:
+        if reml >= top - RHO_TOLERANCE:
+            c, sigma = headline_weights(X, Xcf, time, post, r, xtx_inv=xtx_inv, Xw=Xw)
+            candidates.append((reml, r, beta, sigma2 * xtx_inv, float(c @ y), float(sigma2 * (c @ sigma @ c))))
     # ρ is poorly known in a few dozen months: among the values the restricted likelihood cannot tell
     # apart from the best (within RHO_TOLERANCE log-likelihood units), keep the most cautious one for the
     # headline change (the widest interval), so that an underestimated ρ does not fake a change.
-    top = max(f[0] for f in fits)
-    _, r, beta, cov, mean_estimate, mean_var = max((f for f in fits if f[0] >= top - RHO_TOLERANCE),
-                                                   key=lambda f: f[5])
+    _, r, beta, cov, mean_estimate, mean_var = max(candidates, key=lambda f: f[5])
     df = n - k - extra
 
     def linear(row):
@@ -212,7 +221,7 @@ def fit_gaussian(y: np.ndarray, time: np.ndarray, post: np.ndarray, month: np.nd
 
     cf = Xcf @ beta
     cf_se = np.sqrt(np.maximum(np.einsum("ij,jk,ik->i", Xcf, cov, Xcf), 0.0))
-    q = float(stats.t.ppf(0.975, df))
+    q = t_quantile(0.975, df)
     scale = 1e-9 * (1.0 + float(np.abs(y).max()))
     mean_se = math.sqrt(max(mean_var, 0.0))
     if mean_se < scale and abs(mean_estimate) < scale:  # no noise at all: rounding error, not a change
@@ -290,7 +299,7 @@ def fit_counts(y: np.ndarray, time: np.ndarray, post: np.ndarray, month: np.ndar
         return Linear(float(row @ beta), float(math.sqrt(max(row @ cov @ row, 0.0))), df)
 
     cf_se = np.sqrt(np.maximum(np.einsum("ij,jk,ik->i", Xcf, cov, Xcf), 0.0))
-    q = float(stats.t.ppf(0.975, df))
+    q = t_quantile(0.975, df)
     return ModelFit("poisson", n, k, harmonics, "slope" in names, mean, log_ratio(last_row),
                     linear(combos["level"]), linear(combos["slope"]) if "slope" in combos else None, mu, mu_cf,
                     _safe_exp(eta_cf - q * cf_se), _safe_exp(eta_cf + q * cf_se), dispersion=dispersion)

@@ -2,19 +2,22 @@
 
 Choices (documented here, applied in ``analyse_series``):
 - Months: time = calendar months since the first observed month, so missing months and quarterly
-  series keep their true spacing. ``end_month`` cuts the series (inclusive).
+  series keep their true spacing. ``end_month`` cuts the series (inclusive). No value at all: an
+  « insuffisant » record, never an exception.
 - Enough data: at least 12 calendar months before the deployment month (from the first observation)
   and 6 from the deployment month on (last observation included); else « données insuffisantes ».
   The model also needs at least 3 residual degrees of freedom, else « données insuffisantes » too.
-- Model: segmented regression on the whole series (every month before, not only the 12-month
-  baseline). Family "gaussian" (Newey–West) for "%", "jours", "ratio"; "poisson" (quasi-Poisson) for
-  "nombre", with log(exposure) as offset when an ``exposure`` column is given (``family=None`` picks
-  by unit). Two seasonal harmonic pairs only with at least 24 observations spanning 24 months. Slope
-  change only with at least 3 observations after deployment. Sparse series (median gap over one month,
-  e.g. quarterly): 1 HAC lag.
-- Headline effect: the level change; gaussian in the unit of the indicator ("%" → points de
-  pourcentage), poisson as a % change 100·(rate ratio − 1). Its verdict here is per series, before the
-  multiple-comparison correction of ``verdicts.apply_fdr``.
+- Model (``modele.py``): segmented regression on the whole series. "%", "jours", "ratio": GLS with AR(1)
+  errors in calendar time; "nombre": quasi-Poisson (dispersion ≥ 1) with log(exposure) as offset when an
+  ``exposure`` column is given (rows without a positive exposure are left out). Seasonal harmonic pairs:
+  two from 22 values over 24 months, one from 16 values over 12 months (``harmonics_for``). Free slope
+  after deployment: 6 values after (gaussian), 12 values and 30 events after (counts) (``slope_allowed``).
+- Headline effect: the mean change since deployment over the observed months from the deployment month
+  on (observed − counterfactual for gaussian series; log Σ fitted / Σ counterfactual for counts, shown
+  as a % change), with its standard error and degrees of freedom so that ``verdicts.apply_fdr`` can
+  print the correction family's interval. Also the change at the last month, the slope change and the
+  smallest change detectable (80 % power, 5 % two-sided). Counts with fewer than 5 events before, or a
+  standard error of the log rate ratio above 1, are « données insuffisantes ».
 - The descriptive comparison (means, Welch) uses the ``baseline_months`` months before deployment.
 """
 

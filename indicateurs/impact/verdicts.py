@@ -8,12 +8,12 @@ Rules
   « amélioration significative », below a « dégradation significative »; "baisse" the other way round;
   "neutre" (e.g. a volume): « hausse significative » / « baisse significative ». Otherwise « pas de
   changement détectable ».
-- Many series judged together (``apply_fdr``): Benjamini–Hochberg over every row that has a verdict
-  (enough data and a p-value). A row is significant only if its BH-adjusted p < 0.05 AND its 95%
-  interval lies on one side of 0; the interval gives the direction. Since adjusted p ≥ p, and p < 0.05
-  goes with an interval excluding 0 when both come from the same test, an interval crossing 0 is never
-  called significant; a row significant alone but not after BH becomes « pas de changement
-  détectable » with the mention « après correction pour comparaisons multiples ».
+- Many series judged together (``apply_fdr``): Benjamini–Hochberg within each correction family (in the
+  stored results: the indicators of one parcours, the neutral volume left out, so that one parcours'
+  data never changes another's verdict). A row is significant iff its BH-adjusted p < 0.05. The interval
+  printed beside the verdict is Benjamini & Yekutieli's (2005) false-coverage-rate interval at level
+  1 − max(R, 1)·α/m (R selected among m): it excludes 0 exactly for the selected rows. A row with p < 0.05
+  alone but not after correction is « signal à confirmer », its interval containing 0.
 """
 
 from __future__ import annotations
@@ -179,9 +179,9 @@ def family_level(n_selected: int, family_size: int, alpha: float = ALPHA) -> flo
 
 def interval_at(effect_se: float, effect_df: float, estimate_linear: float, level: float, log_scale: bool):
     """The interval at ``level`` on the reporting scale (a count's log rate ratio becomes a % change)."""
-    from scipy import stats
+    from indicateurs.impact.modele import t_quantile
 
-    q = float(stats.t.ppf(0.5 + level / 2, effect_df))
+    q = t_quantile(0.5 + level / 2, float(effect_df))
     low, high = estimate_linear - q * effect_se, estimate_linear + q * effect_se
     if log_scale:
         return 100 * (math.exp(min(low, 700)) - 1), 100 * (math.exp(min(high, 700)) - 1)
