@@ -36,7 +36,8 @@ def fiche_button(direction: str | None, key: str) -> None:
         mois = st.selectbox("Mois de la fiche CODIR", months, key=f"{key}-mois-fiche", width=220,
                             format_func=lambda code: format_month(parse_month_code(code), long=True))
         st.download_button(
-            "Fiche CODIR (PDF)", data=lambda: _pdf(direction, mois), file_name=file_name(direction, parse_month_code(mois)),
+            "Fiche CODIR (PDF)", data=lambda: _pdf(direction, mois),
+            file_name=file_name(direction, parse_month_code(mois)),
             mime="application/pdf", key=f"{key}-fiche", icon=":material/picture_as_pdf:", on_click="ignore",
             help=f"La fiche CODIR {who} pour le mois choisi : chiffres clés, ce qui a changé pour les usagers et "
                  "pour les agents, graphiques avant / après, complétude, verdicts qui ont changé ; A4, "

@@ -5,7 +5,11 @@ from __future__ import annotations
 
 import subprocess
 
+import pytest
+
 from tests.navigateur.conftest import wait_for_app
+
+pytestmark = pytest.mark.navigateur
 
 
 def _text(path) -> str:
