@@ -3,8 +3,10 @@
 Streamlit renders Markdown, its colour directives (``:red[…]``), emoji and icon codes (``:material/x:``),
 LaTeX (``$x^2$``) and links or images in titles, captions, messages and widget labels. ``litteral``
 backslash-escapes every ASCII punctuation sign (CommonMark allows it for all of them), so such a string
-is displayed exactly as written and never fetches an image or becomes a link. Tables (st.dataframe)
-already show cells as text and need nothing.
+is displayed exactly as written and never fetches an image or becomes a link. Escapes do not stop
+GFM's bare-link detection (``https://…``, ``www.…``): an invisible WORD JOINER
+(U+2060) is put inside those triggers, so that the text reads the same but is not a link. Tables
+(st.dataframe) already show cells as text and need nothing.
 """
 
 from __future__ import annotations
@@ -14,11 +16,14 @@ import string
 
 _PUNCTUATION = re.compile("([" + re.escape(string.punctuation) + "])")
 _SPACES = re.compile(r"\s+")
+_LINK_TRIGGERS = re.compile(r"(?i)(https?|ftp|www)(?=[:.])")  # an e-mail may stay a mailto link: harmless
+WORD_JOINER = "\u2060"
 
 
 def litteral(text: object) -> str:
     """``text`` made safe to embed in a Streamlit Markdown string: shown literally, on one line."""
     plain = _SPACES.sub(" ", "" if text is None else str(text))
+    plain = _LINK_TRIGGERS.sub(lambda m: m.group(0) + WORD_JOINER, plain)
     return _PUNCTUATION.sub(r"\\\1", plain)
 
 
