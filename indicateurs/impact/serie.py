@@ -74,21 +74,29 @@ RECORD_KEYS = ("libelle", "sens", "unite", "family", "method", "deployment_month
 
 
 def _prepare(series_df: pd.DataFrame, end_month, exposure_column: str | None) -> pd.DataFrame:
+    """The usable rows, in month order: a value (and a positive exposure when one is used), up to
+    ``end_month``. Built with numpy: this runs once per series on every recompute."""
     for column in (MONTH_COLUMN, VALUE_COLUMN):
         if column not in series_df.columns:
             raise ValueError(f"Missing column {column!r}.")
-    data = pd.DataFrame({"mois": to_months(series_df[MONTH_COLUMN]),
-                         "valeur": pd.to_numeric(series_df[VALUE_COLUMN]).to_numpy(dtype=float)})
-    if exposure_column is not None and exposure_column in series_df.columns:
-        data["exposure"] = pd.to_numeric(series_df[exposure_column]).to_numpy(dtype=float)
-    if data["mois"].duplicated().any():
+    months = to_months(series_df[MONTH_COLUMN])
+    ordinals = months.asi8
+    if len(np.unique(ordinals)) != len(ordinals):
         raise ValueError("The same month appears more than once.")
-    data = data.dropna().sort_values("mois").reset_index(drop=True)
-    if "exposure" in data:
-        data = data[data["exposure"] > 0].reset_index(drop=True)  # no rate without a positive exposure
+    values = pd.to_numeric(series_df[VALUE_COLUMN]).to_numpy(dtype=float)
+    keep = np.isfinite(values) & (ordinals != np.iinfo(np.int64).min)
+    columns = {"valeur": values}
+    if exposure_column is not None and exposure_column in series_df.columns:
+        exposure = pd.to_numeric(series_df[exposure_column]).to_numpy(dtype=float)
+        keep &= np.isfinite(exposure) & (exposure > 0)  # no rate without a positive exposure
+        columns["exposure"] = exposure
     if end_month is not None:
-        data = data[data["mois"] <= to_month(end_month)].reset_index(drop=True)
-    return data
+        keep &= ordinals <= to_month(end_month).ordinal
+    rows = np.flatnonzero(keep)
+    rows = rows[np.argsort(ordinals[rows], kind="stable")]
+    data = {"mois": months[rows]}
+    data.update({name: column[rows] for name, column in columns.items()})
+    return pd.DataFrame(data)
 
 
 def harmonics_for(time: np.ndarray, month: np.ndarray) -> int:
