@@ -5,20 +5,23 @@ Exit codes: 0 done, 1 invalid data (the report says what and where), 2 usage err
 
 from __future__ import annotations
 
-import csv
 import getpass
-import io
 import json
 import sys
 from datetime import date
 
 from indicateurs.cli_fr import FrenchParser
 from indicateurs.db import BaseVerrouillee, resolve_path
-from indicateurs.exporter import FORMATS, excel_csv_bytes, neutralise_frame, write_table
+from indicateurs.exporter import FORMATS, csv_text, write_table
 from indicateurs.mois import parse_month_code
 from indicateurs.referentiel import ReferentielInvalide
 
 EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
+
+
+def _plain_csv(frame) -> str:
+    """A table printed for programs and pipes: comma, decimal point, every risky field quoted, formulas neutralised."""
+    return csv_text(frame, sep=",", decimal=".", lineterminator="\n")
 
 
 def _user_arg(text: str) -> str:
@@ -248,7 +251,7 @@ def cmd_imports(args) -> int:
                "nb_inchangees", "annule_import", "annule_par"]
     shown = journal[columns].copy()
     shown["horodatage"] = shown["horodatage"].dt.strftime("%Y-%m-%d %H:%M:%S")
-    sys.stdout.write(neutralise_frame(shown).to_csv(index=False))
+    sys.stdout.write(_plain_csv(shown))
     return EXIT_OK
 
 
@@ -334,7 +337,7 @@ def cmd_impact(args) -> int:
         json.dump(records, sys.stdout, ensure_ascii=False, indent=2)
         print()
     else:
-        sys.stdout.write(neutralise_frame(table).to_csv(index=False))
+        sys.stdout.write(_plain_csv(table))
     return EXIT_OK
 
 
@@ -384,9 +387,7 @@ def cmd_referentiel(args) -> int:
         return EXIT_OK
     for name, frame in ref.frames().items():
         print(f"# {name}")
-        buffer = io.StringIO()
-        neutralise_frame(frame).to_csv(buffer, index=False, quoting=csv.QUOTE_MINIMAL)
-        print(buffer.getvalue())
+        print(_plain_csv(frame))
     return EXIT_OK
 
 
@@ -395,12 +396,7 @@ def cmd_export(args) -> int:
     from indicateurs.valeurs import export_values
 
     frame = export_values(open_database(args.db))
-    if args.format == "csv" and args.convention == "excel":
-        from pathlib import Path
-
-        Path(args.out).write_bytes(excel_csv_bytes(frame))
-    else:
-        write_table(frame, args.out, args.format)
+    write_table(frame, args.out, args.format, excel=args.convention == "excel")
     print(f"{len(frame)} valeurs écrites dans {args.out}")
     return EXIT_OK
 
