@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -76,3 +77,23 @@ def test_print_copies_hold_every_row(demo_db, monkeypatch):
                                "WHERE p.direction = 'DFA'")
     table = next(c for c in copies if "<th>En une phrase</th>" in c)
     assert table.count("<tr>") == len(results) + 1  # header + every stored result of the direction
+
+
+def test_the_fiche_and_the_direction_page_give_the_same_counts(demo_db, monkeypatch, tmp_path):
+    import re
+    import subprocess
+
+    from indicateurs.fiche import build_fiche
+
+    at = run(demo_db, monkeypatch, "direction.py", direction="DFA")
+    metrics = {m.label: m.value for m in at.metric}
+    path = tmp_path / "dfa.pdf"
+    path.write_bytes(build_fiche(demo_db, "DFA", date(2026, 10, 1)).pdf)
+    text = " ".join(subprocess.run(["pdftotext", str(path), "-"], capture_output=True, check=True)
+                    .stdout.decode().split())
+    rows = {side: [int(n) for n in numbers] for side, *numbers in
+            re.findall(r"(Usagers|Agents) (\d+) (\d+) (\d+) (\d+)", text)}
+    # columns: judged, ▼ deteriorations, ▲ improvements, ● no detectable change
+    assert rows["Usagers"][2] + rows["Agents"][2] == int(metrics["▲ Améliorations significatives"])
+    assert rows["Usagers"][1] + rows["Agents"][1] == int(metrics["▼ Dégradations significatives"])
+    assert metrics["Score"] in text
