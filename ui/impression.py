@@ -38,7 +38,9 @@ PRINT_CSS = f"""
     vertical-align: top; }}
   .{PRINT_CLASS} th {{ background: #EEF3F8; }}
 }}
-@media screen {{ .{PRINT_CLASS} {{ display: none; }} }}
+@media screen {{
+  .{PRINT_CLASS}, [data-testid="stElementContainer"]:has(.{PRINT_CLASS}) {{ display: none; }}
+}}
 </style>
 """
 # Plotly redraws responsive charts on a window resize: send one when printing starts and ends.
