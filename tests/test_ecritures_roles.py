@@ -143,3 +143,19 @@ def test_cancelled_demo_stays_out_for_an_attacker_with_a_reader_role(demo_db, tm
     with pytest.raises(DemoRefusee):
         initialise(demo_db.path, ADMIN, with_demo=True, end_month=END_MONTH)
     pd.testing.assert_frame_equal(before, export_values(demo_db))
+
+
+def test_a_changed_habilitations_file_is_journaled_once_with_before_and_after(empty_db, tmp_path):
+    from indicateurs.habilitations import parse_habilitations
+    from indicateurs.operations import note_habilitations
+
+    path = tmp_path / "habilitations.csv"
+    first = parse_habilitations("identite;role;directions\na@paris.fr;lecteur;\n", {"DPE"})
+    second = parse_habilitations("identite;role;directions\na@paris.fr;référent;DPE\n", {"DPE"})
+    assert note_habilitations(empty_db, first, path) is True
+    assert note_habilitations(empty_db, first, path) is False  # unchanged: nothing new
+    assert note_habilitations(empty_db, second, path) is True
+    rows = journal.read_journal(empty_db, action=journal.HABILITATIONS)
+    assert rows["avant"].iloc[0] == "a@paris.fr → lecteur"
+    assert rows["apres"].iloc[0] == "a@paris.fr → référent (DPE)"
+    assert len(rows) == 2

@@ -242,3 +242,14 @@ def test_cli_on_a_file_that_is_not_a_database(tmp_path):
                             capture_output=True, text=True, timeout=120)
     assert result.returncode == 1
     assert "illisible" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_a_file_over_the_limit_gets_a_french_message_not_streamlits(page):
+    """The widget accepts more than the real limit, so that the page itself says it, in French."""
+    at = page
+    assert at.get("file_uploader")[0].proto.max_upload_size_mb > 20
+    too_big = b"parcours;indicateur;mois;valeur\r\n" + b"DPE-ENCOMBRANTS;DELAI_TRAITEMENT;2026-10;4,5\r\n" * 480_000
+    at.get("file_uploader")[0].set_value(("gros.csv", too_big, "text/csv")).run()
+    assert not at.exception
+    message = at.dataframe[0].value["Message"].iloc[0]
+    assert "au-delà de la limite de 20 Mo" in message and "Découpez-le" in message
