@@ -347,7 +347,12 @@ def cmd_init(args) -> int:
     result = initialise(args.db, _operator(args), with_demo=args.demo, forcer=args.forcer, end_month=args.fin,
                         referentiel_dir=args.referentiel)
     print(f"Base prête : {result.db.path}")
-    print("Référentiel chargé." if result.referentiel_charge else "Référentiel déjà à jour.")
+    if result.referentiel_conserve:
+        print("Référentiel conservé : il a été modifié dans l'application depuis son dernier chargement ; les "
+              "fichiers ne le remplacent pas. Pour revenir aux fichiers : page « Référentiel », « Recharger "
+              "depuis les fichiers ».")
+    else:
+        print("Référentiel chargé." if result.referentiel_charge else "Référentiel déjà à jour.")
     if args.demo:
         print(f"Données de démonstration : {result.valeurs_demo} valeurs écrites."
               if result.valeurs_demo else "Données de démonstration déjà présentes.")

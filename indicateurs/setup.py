@@ -24,12 +24,24 @@ class ResultatInit:
     db: Database
     referentiel_charge: bool
     valeurs_demo: int  # demo values written by this call (0 when already there or not asked)
+    referentiel_conserve: bool = False  # the files differ but the base's referential was edited in the app
 
 
 def real_imports(db: Database) -> int:
     """How many real files were ever imported in this base (cancelled ones included)."""
     row = db.query_one("SELECT count(*) FROM imports WHERE type = ? AND statut <> ?", [TYPE_FICHIER, STATUT_REJETE])
     return int(row[0]) if row else 0
+
+
+def edited_in_app(db: Database) -> bool:
+    """True when an administrator changed the referential in the app since it was last loaded from the files."""
+    from indicateurs import journal
+
+    row = db.query_one("""
+        SELECT count(*) FROM audit WHERE action IN (?, ?)
+          AND id > coalesce((SELECT max(id) FROM audit WHERE action = ?), 0)
+    """, [journal.REFERENTIEL, journal.REFERENTIEL_ANNULE, journal.REFERENTIEL_CHARGE])
+    return bool(row and row[0])
 
 
 def has_demo_data(db: Database) -> bool:
@@ -50,7 +62,9 @@ def init_database(
 ) -> ResultatInit:
     """Create or upgrade the database, load the referential, and with ``with_demo`` the demo data.
 
-    Safe to run again: the referential is replaced by the files' content (if it changed), and the demo
+    Safe to run again: the referential is replaced by the files' content (if it changed), unless an
+    administrator edited it in the app since (then it is kept: the page « Référentiel » reloads the files
+    explicitly), and the demo
     data is written only if no demonstration import is live yet, and never into a base that has received
     real imports unless ``forcer`` is set (fictitious values must not mix with real ones by accident).
     """
@@ -61,16 +75,20 @@ def init_database(
             "démonstration (fictives) n'y sont pas ajoutées. Si vous le voulez vraiment, relancez avec "
             "--forcer (réservé aux administrateurs).")
     ref = load_referentiel(referentiel_dir)
-    loaded = False
-    if read_referentiel(db) != ref:
-        save_referentiel(db, ref, utilisateur=utilisateur)
-        loaded = True
+    loaded = kept = False
+    stored = read_referentiel(db)
+    if stored != ref:
+        if stored.parcours and edited_in_app(db):
+            kept = True
+        else:
+            save_referentiel(db, ref, utilisateur=utilisateur)
+            loaded = True
     written = 0
     if with_demo and not has_demo_data(db):
-        values = demo.generate_demo(ref, end_month or last_complete_month())
+        values = demo.generate_demo(read_referentiel(db) if kept else ref, end_month or last_complete_month())
         result = write_values(db, values, utilisateur=utilisateur, type=TYPE_DEMO,
                               fichier="données de démonstration", on_commit=on_commit)
         written = result.nouvelles + result.revisees
     if loaded or written or results_are_stale(db):
         refresh_results(db)
-    return ResultatInit(db, loaded, written)
+    return ResultatInit(db, loaded, written, kept)

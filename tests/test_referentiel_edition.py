@@ -122,3 +122,15 @@ def test_the_base_re_exports_the_csv_files_that_load_again(demo_db, tmp_path):
                   ADMIN)
     export_referentiel(demo_db, tmp_path / "export")
     assert load_referentiel(tmp_path / "export") == read_referentiel(demo_db)
+
+
+def test_init_keeps_a_referential_edited_in_the_app(demo_db):
+    from indicateurs.operations import initialise
+
+    edition.apply(demo_db, edition.Modification(edition.LIBELLE, "DPE-ENCOMBRANTS", "Libellé revu"), ADMIN)
+    result = initialise(demo_db.path, ADMIN)
+    assert result.referentiel_conserve and not result.referentiel_charge
+    assert read_referentiel(demo_db).un_parcours("DPE-ENCOMBRANTS").libelle == "Libellé revu"
+    assert edition.reload_from_files(demo_db, ADMIN) is True  # the explicit way back to the files
+    assert read_referentiel(demo_db) == load_referentiel()
+    assert initialise(demo_db.path, ADMIN).referentiel_charge is False
