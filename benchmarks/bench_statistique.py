@@ -277,7 +277,7 @@ def _oracle_demo_p(db, ref, parcours, ind, deployment) -> float:
     post = np.array([m >= dep for m in months], dtype=float)
     month = np.array([m.month for m in months], dtype=float)
     y = values["valeur"].to_numpy(float)
-    if post.sum() < 6 or (post == 0).sum() < 12:
+    if t[post == 1].max() - t[post == 0].max() < 6 or t[post == 0].max() - t[0] + 1 < 12:
         return math.nan
     if ind.code == "INCIVILITES":
         volume = db.query_df("SELECT mois, valeur FROM valeurs WHERE parcours = ? AND indicateur = "
@@ -347,15 +347,17 @@ def main(argv=None) -> None:
     parser.add_argument("--rapide", action="store_true", help="moins de tirages (moins d'une minute)")
     parser.add_argument("--tirages", type=int, default=None, help="séries simulées par case")
     parser.add_argument("--sans-demo", action="store_true", help="ne pas évaluer la base de démonstration")
+    parser.add_argument("--demo-seulement", action="store_true", help="n'évaluer que la base de démonstration")
     args = parser.parse_args(argv)
     n = args.tirages or (300 if args.rapide else 2000)
     started = time.perf_counter()
-    print_gaussian(run_gaussian(n))
-    print_counts(run_counts(n))
+    if not args.demo_seulement:
+        print_gaussian(run_gaussian(n))
+        print_counts(run_counts(n))
     if not args.sans_demo:
         with tempfile.TemporaryDirectory() as folder:
             print_demo(Path(folder))
-    print(f"({n} séries par case, {time.perf_counter() - started:.0f} s)")
+    print(f"({n} séries simulées par case, {time.perf_counter() - started:.0f} s)", flush=True)
 
 
 if __name__ == "__main__":

@@ -155,7 +155,19 @@ puis fait la moyenne. Cela retire ce qui a changé partout à la fois (une grèv
 L'**étude d'événement** (page « Les 4 engagements ») montre cet effet mois par mois (trimestre par trimestre pour
 les enquêtes) depuis le déploiement. Les points *avant* le déploiement sont des **tests placebo** : ils devraient
 rester proches de 0 ; s'ils s'en écartent, les parcours comparés n'évoluaient déjà pas de la même façon et
-l'effet d'ensemble est à prendre avec prudence.
+l'effet d'ensemble est à prendre avec prudence. Un **test conjoint** des six derniers placebos est fait pour
+chaque indicateur : s'il échoue (p < 5 %), la lecture de l'effet d'ensemble le dit en mots (« tendances d'avant
+différentes : effet moyen fragile »).
+
+- Les **comptages** (incivilités) y sont des **taux pour 1 000 demandes**, pour comparer des parcours de tailles
+  très différentes.
+- Les effets d'ensemble suivent la même règle que les verdicts : correction de Benjamini–Hochberg sur
+  l'ensemble des indicateurs (sauf le volume) et intervalle corrigé qui exclut 0 exactement quand la lecture
+  dit « significative ».
+- **Panel incomplet** : un mois manquant n'écarte pas le parcours ; il sort seulement des comparaisons qui
+  utilisent ce mois-là (chaque comparaison avant/après d'un parcours demande ses deux mois). Les parcours qui
+  envoient peu de mois pèsent donc moins, sans être repondérés ; l'effet d'ensemble reste celui des parcours
+  et des mois observés.
 """)
 
 st.header("Les agrégats par direction et par engagement")
