@@ -8,7 +8,8 @@ Choices (documented here, applied in ``analyse_series``):
   and 6 from the deployment month on (last observation included); else « données insuffisantes ».
   The model also needs at least 3 residual degrees of freedom, else « données insuffisantes » too.
 - Model (``modele.py``): segmented regression on the whole series. "%", "jours", "ratio": GLS with AR(1)
-  errors in calendar time; "nombre": quasi-Poisson (dispersion ≥ 1) with log(exposure) as offset when an
+  errors in calendar time (independent errors for quarterly series, values 3 months apart or more);
+  "nombre": quasi-Poisson (dispersion ≥ 1) with log(exposure) as offset when an
   ``exposure`` column is given (rows without a positive exposure are left out). Seasonal harmonic pairs:
   two from 22 values over 24 months, one from 16 values over 12 months (``harmonics_for``). Free slope
   after deployment: 6 values after (gaussian), 12 values and 30 events after (counts) (``slope_allowed``).
@@ -44,6 +45,7 @@ MIN_POST_OBS_SLOPE = 6
 MIN_POST_OBS_SLOPE_COUNTS = 12
 MIN_POST_EVENTS_SLOPE = 30
 MIN_RESIDUAL_DF = 3
+SPARSE_GAP = 3  # months between values from which a series is treated as quarterly
 MIN_EVENTS_BEFORE = 5
 MIN_EVENTS_AFTER = 0
 
@@ -125,7 +127,10 @@ def _fit(family, y, time, post, month, offset, harmonics, slope_change):
         if family == "poisson":
             fit = fit_counts(y, time, post, month, offset, harmonics=h, slope_change=slope_change)
         else:
-            fit = fit_gaussian(y, time, post, month, harmonics=h, slope_change=slope_change)
+            # Quarterly (sparse) series: a monthly AR(1) leaves little correlation three months apart
+            # (0.6³ ≈ 0.2), and a dozen points cannot estimate it: independent errors.
+            sparse = len(time) > 1 and float(np.median(np.diff(time))) >= SPARSE_GAP
+            fit = fit_gaussian(y, time, post, month, harmonics=h, slope_change=slope_change, ar1=not sparse)
         if fit is not None:
             return fit
     return None
