@@ -20,11 +20,12 @@ from ui.texte import litteral, nom_de_fichier
 
 UPLOAD_WIDGET_MB = 100  # above the real limit, so that a too-big file gets our French message, not Streamlit's
 
-st.title("Import des fichiers mensuels")
-banner()
-db, ref, user = database(), referentiel(), current_user()
+user = current_user()
 refuse_unless(user.peut_importer(), f"Votre rôle ({litteral(user.libelle())}) ne permet pas d'importer des "
               "fichiers : cette page est réservée aux référents et aux administrateurs.")
+st.title("Import des fichiers mensuels")
+banner()
+db, ref = database(), referentiel()
 
 if not ref.parcours:
     empty_state("Le référentiel n'est pas chargé : lancez `python -m indicateurs init` avant d'importer.")

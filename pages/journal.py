@@ -8,10 +8,10 @@ from ui.identite import refuse_unless
 from ui.telechargements import download_buttons
 from ui.texte import litteral
 
-st.title("Journal d'audit")
 user = current_user()
 refuse_unless(user.est_administrateur(), f"Le journal d'audit est réservé aux administrateurs ; votre rôle : "
                                          f"{litteral(user.libelle())}.")
+st.title("Journal d'audit")
 st.caption("Chaque écriture (import, annulation, modification du référentiel, changement des habilitations, "
            "initialisation) et chaque connexion d'une personne qui peut écrire. Le journal ne fait que "
            "s'allonger : aucune ligne n'y est jamais modifiée ni effacée.")

@@ -11,10 +11,10 @@ from ui.contexte import current_user, database, referentiel
 from ui.identite import refuse_unless
 from ui.texte import litteral
 
-st.title("Référentiel")
 user = current_user()
 refuse_unless(user.peut_modifier_referentiel(), f"La modification du référentiel est réservée aux "
                                                 f"administrateurs ; votre rôle : {litteral(user.libelle())}.")
+st.title("Référentiel")
 db, ref = database(), referentiel()
 if not ref.parcours:
     st.info("Le référentiel n'est pas chargé : lancez `python -m indicateurs init`.", icon=":material/info:")

@@ -43,14 +43,9 @@ def oidc_app(user: dict | None) -> AppTest:
 
 
 def _pages(at) -> set[str]:
-    found = set()
-    for script in ("pages/import_donnees.py", "pages/journal.py", "pages/referentiel.py", "pages/completude.py"):
-        try:
-            at.switch_page(script)
-            found.add(script.split("/")[1][:-3])
-        except ValueError:  # « Could not find a navigation page »: not in this user's navigation
-            pass
-    return found
+    """The pages of the menu among those that depend on the role (and Complétude, open to all)."""
+    links = {link.proto.page for link in at.sidebar.get("page_link")}
+    return links & {"import_donnees", "journal", "referentiel", "completude"}
 
 
 def test_signed_out_visitor_gets_the_french_sign_in_screen_and_no_page(rights):
@@ -96,8 +91,22 @@ def test_unknown_people_can_be_refused_by_a_setting(rights, monkeypatch):
     assert _pages(at) == set()
 
 
+@pytest.mark.parametrize("script, refusal", [
+    ("pages/import_donnees.py", "Votre rôle (lecteur) ne permet pas d'importer des fichiers"),
+    ("pages/journal.py", "Le journal d'audit est réservé aux administrateurs ; votre rôle : lecteur."),
+    ("pages/referentiel.py", "La modification du référentiel est réservée aux administrateurs ; votre rôle : lecteur."),
+])
+def test_a_page_reached_by_its_address_refuses_a_reader_in_french(rights, script, refusal):
+    at = oidc_app({"is_logged_in": True, "email": "inconnu@paris.fr"})
+    at.switch_page(script).run()  # what opening /import_donnees (…) in the browser does
+    assert not at.exception
+    errors = _text(at.error)
+    assert len(errors) == 1 and errors[0].startswith(refusal), errors
+    assert not at.title and not at.get("file_uploader") and not at.dataframe and not at.button
+
+
 @pytest.mark.parametrize("script", ["pages/import_donnees.py", "pages/journal.py", "pages/referentiel.py"])
-def test_a_page_reached_directly_refuses_a_reader_in_french(rights, script):
+def test_a_page_run_on_its_own_refuses_a_reader_in_french(rights, script):
     at = AppTest.from_file(str(ROOT / script), default_timeout=120).run()  # no identity: a reader
     assert not at.exception
     assert "votre rôle" in at.error[0].value.lower() or "Votre rôle" in at.error[0].value

@@ -49,8 +49,13 @@ def _directions() -> set[str]:
 
 
 def _only_screen(screen, title: str) -> None:
-    """Show ``screen`` as the app's only (hidden) page, then stop: no page list before identification."""
-    st.navigation([st.Page(screen, title=title, url_path="connexion")], position="hidden").run()
+    """Show ``screen`` whatever the address (every page's address leads to it), then stop: no page and no
+    menu before identification, and no « page not found » in English for a deep link."""
+    from ui.navigation import url_paths
+
+    pages = [st.Page(screen, title=title, url_path="connexion", default=True)]
+    pages += [st.Page(screen, title=title, url_path=path) for path in url_paths()]
+    st.navigation(pages, position="hidden").run()
     st.stop()
 
 

@@ -96,7 +96,7 @@ def _sign_in(page, url: str, who: str) -> None:
 
 
 def _nav(page) -> set[str]:
-    links = page.locator('[data-testid="stSidebarNav"] a')
+    links = page.locator('[data-testid="stSidebar"] a[data-testid="stPageLink-NavLink"]')
     return {links.nth(i).inner_text().strip().split("\n")[-1].strip() for i in range(links.count())}  # past the icon
 
 
@@ -105,21 +105,22 @@ def test_reader_sees_the_dashboards_only_and_cannot_reach_import(oidc_server, pa
     page.goto(url)
     wait_for_app(page)
     assert page.get_by_text("Connectez-vous avec votre compte de la Ville").count() == 1
-    assert page.locator('[data-testid="stSidebarNav"]').count() == 0  # nothing before signing in
+    assert _nav(page) == set()  # no menu before signing in
     _sign_in(page, url, "lecteur@paris.fr")
     assert page.get_by_text("Connecté : lecteur@paris.fr (lecteur)").count() == 1
     nav = _nav(page)
     assert "Vue d'ensemble" in nav and "Complétude" in nav
     assert not nav & {"Import", "Journal d'audit", "Référentiel"}
-    for path in ("/import_donnees", "/journal", "/referentiel"):
+    for path, refusal in (("/import_donnees", "ne permet pas d'importer"),
+                          ("/journal", "Le journal d'audit est réservé aux administrateurs"),
+                          ("/referentiel", "La modification du référentiel est réservée aux administrateurs")):
         page.goto(url + path)
         wait_for_app(page)
+        assert page.get_by_text(refusal).count() == 1, path
         assert page.get_by_text("Import des fichiers mensuels").count() == 0, path
         assert page.locator('[data-testid="stFileUploader"]').count() == 0, path
         assert page.get_by_text("Journal d'audit").count() == 0, path
         assert page.locator('[data-testid="stException"]').count() == 0, path
-    page.goto(url)  # a deep link to an absent page leaves Streamlit's « page not found » dialog open
-    wait_for_app(page)
     page.get_by_role("button", name="Se déconnecter").click()
     page.wait_for_timeout(1500)
     page.goto(url)

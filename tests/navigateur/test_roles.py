@@ -28,4 +28,5 @@ def test_reader_deep_link_to_import_does_not_open_it(reader_server, page):
     assert page.get_by_text("Connecté : visiteur (sans identification) (lecteur)").count() == 1
     assert page.get_by_text("Identification : locale, lecture seule (aucune identité configurée)").count() == 1
     assert page.locator('[data-testid="stFileUploader"]').count() == 0
+    assert page.get_by_text("Votre rôle (lecteur) ne permet pas d'importer des fichiers").count() == 1
     assert page.locator('[data-testid="stException"]').count() == 0

@@ -32,7 +32,7 @@ def open_app(page, server, path: str = "") -> None:
 
 def test_every_dashboard_page_opens_from_the_navigation_without_error(server, page):
     open_app(page, server)
-    nav = page.locator('[data-testid="stSidebarNav"]')
+    nav = page.locator('[data-testid="stSidebar"]')
     for title, slug, marker in PAGES:
         nav.get_by_role("link", name=title, exact=True).click()
         wait_for_app(page)
@@ -107,7 +107,7 @@ def test_the_chosen_direction_follows_the_reader_from_page_to_page(server, page)
     selectbox.click()
     page.get_by_role("option", name="DPE – Propreté et Eau").click()
     wait_for_app(page)
-    nav = page.locator('[data-testid="stSidebarNav"]')
+    nav = page.locator('[data-testid="stSidebar"]')
     for title in ("Direction", "Parcours", "Les 4 engagements"):
         nav.get_by_role("link", name=title, exact=True).click()
         wait_for_app(page)
