@@ -275,6 +275,21 @@ def test_parcours_chart_draws_the_stored_series_counterfactual_and_deployment(de
     assert np.allclose(shown["Valeur"].to_numpy(float), model["valeur"].to_numpy())
 
 
+def test_parcours_says_what_the_number_is_the_last_month_and_the_detectable_change(demo_db, monkeypatch):
+    at = run(demo_db, monkeypatch, "pages/parcours.py", parcours="DJS-PISCINE", indicateur="DELAI_TRAITEMENT")
+    row = demo_db.query_df("SELECT effet, effet_bas, effet_haut, effet_dernier, effet_dernier_bas, effet_dernier_haut, "
+                           "mois_apres FROM resultats WHERE parcours = 'DJS-PISCINE' "
+                           "AND indicateur = 'DELAI_TRAITEMENT'").iloc[0]
+    text = texts(at)
+    assert (f"Écart moyen depuis le déploiement (mars 2025, {int(row['mois_apres'])} mois) par rapport à la tendance "
+            f"d'avant prolongée : {change(row['effet'], row['effet_bas'], row['effet_haut'], 'j')}") in text
+    assert ("Écart au dernier mois (oct. 2026) : "
+            f"{change(row['effet_dernier'], row['effet_dernier_bas'], row['effet_dernier_haut'], 'j')}") in text
+    # a provisional verdict says it is too early and gives the smallest detectable change
+    at = run(demo_db, monkeypatch, "pages/parcours.py", parcours="DJS-CRENEAU-SPORTIF", indicateur="ACCUSE_RECEPTION")
+    assert "Trop tôt pour conclure. Plus petit écart que ces données auraient détecté" in texts(at)
+
+
 def test_parcours_shows_the_history_of_a_revised_value(demo_db, monkeypatch):
     write_values(demo_db, pd.DataFrame({"parcours": ["DJS-PISCINE"], "indicateur": ["DELAI_TRAITEMENT"],
                                         "mois": [date(2026, 6, 1)], "valeur": [4.2], "commentaire": ["corrigé"]}),
