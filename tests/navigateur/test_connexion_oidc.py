@@ -119,7 +119,8 @@ def test_reader_sees_the_dashboards_only_and_cannot_reach_import(oidc_server, pa
         assert page.get_by_text(refusal).count() == 1, path
         assert page.get_by_text("Import des fichiers mensuels").count() == 0, path
         assert page.locator('[data-testid="stFileUploader"]').count() == 0, path
-        assert page.get_by_text("Journal d'audit").count() == 0, path
+        assert page.get_by_role("heading", name="Journal d'audit").count() == 0, path
+        assert page.get_by_role("heading", name="Référentiel").count() == 0, path
         assert page.locator('[data-testid="stException"]').count() == 0, path
     page.get_by_role("button", name="Se déconnecter").click()
     page.wait_for_timeout(1500)
