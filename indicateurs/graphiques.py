@@ -234,7 +234,7 @@ def completeness_bars(frame: pd.DataFrame, month: date, selected: str | None = N
 
 def effect_forest(effects: pd.DataFrame, title: str, estimate="effet", low="effet_bas", high="effet_haut",
                   unit="effet_unite", verdict="verdict") -> go.Figure:
-    """Effects with their 95 % interval, one row per indicator, one panel per unit of change."""
+    """Effects with the interval printed beside their verdict, one row per indicator, one panel per unit."""
     units = [u for u in ("pt", "j", "%", "") if (effects[unit].fillna("") == u).any()]
     if not units:
         return _layout(go.Figure(), title, 200)
@@ -259,7 +259,7 @@ def effect_forest(effects: pd.DataFrame, title: str, estimate="effet", low="effe
                 error_x=dict(type="data", symmetric=False, array=group[high] - group[estimate],
                              arrayminus=group[estimate] - group[low], color="#555555", thickness=1.5),
                 customdata=np.stack([group[low], group[high]], axis=-1),
-                hovertemplate=("%{y}<br>changement : %{x:+,.1f}" + suffix + "<br>intervalle à 95 % : "
+                hovertemplate=("%{y}<br>écart moyen : %{x:+,.1f}" + suffix + "<br>intervalle du verdict : "
                                "[%{customdata[0]:,.1f} ; %{customdata[1]:,.1f}]<extra>" + verdict_text(v) + "</extra>"),
             ), row=row, col=1)
             seen.add(v)

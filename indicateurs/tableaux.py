@@ -79,7 +79,7 @@ def verdict_badge(verdict: str | None, provisoire: bool = False) -> str:
 
 
 def change_text(estimate, low, high, unit: str | None) -> str:
-    """A stored change with its 95 % interval, written as in the verdict sentences: « +7,2 pt [5,1 ; 9,3] »."""
+    """A stored change with its interval, written as in the verdict sentences: « +7,2 pt [5,1 ; 9,3] »."""
     if estimate is None or pd.isna(estimate):
         return "non estimé"
     return f"{with_unit(format_signed(estimate), unit or '')} {format_interval(low, high)}"
@@ -118,7 +118,7 @@ def format_mean(value, unite: str) -> str:
 
 RESULT_COLUMNS = {"parcours": "Parcours", "libelle_indicateur": "Indicateur", "verdict_affiche": "Verdict",
                   "avant": "Moyenne des 12 mois avant", "apres": "Moyenne depuis le déploiement",
-                  "changement": "Changement estimé [IC 95 %]", "mois_avant": "Mois observés avant",
+                  "changement": "Écart moyen depuis le déploiement [intervalle du verdict]", "mois_avant": "Mois observés avant",
                   "mois_apres": "Mois de recul", "p_ajustee": "p ajustée (BH)", "methode": "Méthode",
                   "phrase": "En une phrase"}
 

@@ -227,7 +227,7 @@ def test_direction_cards_show_the_stored_means_changes_and_sentences(demo_db, mo
     score = lecture.stored_scores(demo_db, "direction").set_index("code").loc["DPE", "score"]
     assert metrics["Score"] == format_number(score, 2)
     assert metrics["▲ Améliorations significatives"] == str((stored["verdict"] == IMPROVEMENT).sum())
-    results = frame_with(at, "Changement estimé [IC 95 %]")
+    results = frame_with(at, "Écart moyen depuis le déploiement [intervalle du verdict]")
     assert list(results["Verdict"].str.split(" ", n=1).str[1].str.replace(" (provisoire)", "")) == list(stored["verdict"])
 
 
