@@ -49,7 +49,7 @@ FINAL_COLUMNS = {"p_adjusted": "p_ajustee", "significant": "significatif", "verd
                  "interval_high": "effet_haut", "interval_level": "niveau_intervalle",
                  "family_size": "taille_famille", "slope_signal": "ecart_pente"}
 # Changing the engine's rules changes every verdict: part of each series' fingerprint.
-ENGINE_VERSION = 4
+ENGINE_VERSION = 5
 CHART_COLUMNS = {"fitted": "ajuste", "counterfactual": "contrefactuel", "cf_low": "contrefactuel_bas",
                  "cf_high": "contrefactuel_haut"}
 VOLUME = "VOLUME_DEMANDES"

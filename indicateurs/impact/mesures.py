@@ -7,25 +7,26 @@ Séries simulées de 24 à 48 mois (tendance, saisonnalité, 10 % de mois manqua
 4 mois), comparées à un test « oracle » qui connaîtrait le vrai bruit (même modèle, bruit et corrélation
 connus) :
 
-| corrélation d'un mois sur l'autre (ρ) | couverture de l'intervalle à 95 % | fausses alertes sans effet (oracle) | détection d'un effet de 1 écart type (oracle) | de 2 écarts types (oracle) |
+| corrélation d'un mois sur l'autre (ρ) | couverture de l'intervalle à 95 % (sans effet / effet de 2 écarts types) | fausses alertes sans effet (oracle) | détection d'un effet de 1 écart type (oracle) | de 2 écarts types (oracle) |
 |---|---|---|---|---|
-| 0 | 94,7 % | 5,3 % (5,4 %) | 16,0 % (21,0 %) | 46,6 % (59,0 %) |
-| 0,3 | 94,1 % | 5,9 % (5,7 %) | 14,4 % (14,8 %) | 31,7 % (38,6 %) |
-| 0,6 | 93,0 % | 7,0 % (4,7 %) | 12,3 % (11,1 %) | 24,6 % (30,3 %) |
+| 0 | 95,2 % / 95,2 % | 4,8 % (5,4 %) | 15,3 % (21,0 %) | 44,7 % (59,0 %) |
+| 0,3 | 94,7 % / 95,0 % | 5,3 % (5,7 %) | 13,3 % (14,8 %) | 29,9 % (38,6 %) |
+| 0,6 | 93,7 % / 93,0 % | 6,3 % (4,7 %) | 11,2 % (11,1 %) | 23,0 % (30,3 %) |
 
 Comptages de 0,5 à 5 événements par mois rapportés au volume de demandes : couverture 96,7 %, fausses alertes
 2,9 % (oracle 4,9 %), détection d'une hausse de 50 % : 8,6 % (oracle 13,0 %), d'un doublement : 20,5 %
-(oracle 26,7 %) ; 12 % de ces séries sont dites « données insuffisantes ».
-
-Sur la base de démonstration (effets connus) : 26,9 % des 305 effets plantés sont détectés après correction
-(l'oracle, sous la même correction : 43,9 %) — délais 58,8 %, indicateurs mensuels 31,5 %, enquêtes
-trimestrielles 14,7 %, incivilités 13,3 % ; aucune erreur de signe, aucune fausse découverte parmi les
-82 changements déclarés (avant ce travail : 13,5 % des effets détectés). Enquêtes trimestrielles simulées
+(oracle 26,7 %) ; 12 % de ces séries sont dites « données insuffisantes ». Enquêtes trimestrielles simulées
 sans effet : 1,7 % à 4,8 % de fausses alertes pour ρ de 0 à 0,6.
+
+Sur la base de démonstration (effets connus) : 26,2 % des 305 effets plantés sont détectés après correction
+(l'oracle, sous la même correction : 43,9 % ; avant ce travail : 13,5 %) — délais 58,8 %, indicateurs
+mensuels 30,3 %, enquêtes trimestrielles 14,7 %, incivilités 13,3 % ; aucune erreur de signe, aucune fausse
+découverte parmi les 80 changements déclarés ; les quatre séries « vitrine » (charge des agents qui se
+dégrade chez DFA-MARCHE et DLH-LOGEMENT-SOCIAL) sont des dégradations significatives.
 
 **Limites.** Ces séries sont courtes : un effet de la taille du bruit mensuel passe le plus souvent inaperçu,
 et « pas de changement détectable » ne veut pas dire « pas d'effet » (d'où le plus petit effet détectable
-affiché). Avec une forte corrélation d'un mois sur l'autre (ρ = 0,6), les fausses alertes montent à 7 % par
-série avant correction. Le moteur détecte environ 80 % de ce que détecterait l'oracle à 2 écarts types, en
+affiché). Avec une forte corrélation d'un mois sur l'autre (ρ = 0,6), les fausses alertes sont de 6,3 % par
+série avant correction. Le moteur détecte environ 76 % de ce que détecterait l'oracle à 2 écarts types, en
 deçà des 90 % visés : le prix d'une corrélation estimée prudemment sur chaque série.
 """
