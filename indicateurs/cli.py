@@ -13,6 +13,7 @@ from datetime import date
 from indicateurs.cli_fr import FrenchParser
 from indicateurs.db import BaseVerrouillee, resolve_path
 from indicateurs.exporter import FORMATS, csv_text, write_table
+from indicateurs.fiche import commande as fiche_commande
 from indicateurs.mois import parse_month_code
 from indicateurs.referentiel import ReferentielInvalide
 
@@ -185,6 +186,7 @@ def build_parser() -> FrenchParser:
                                            "manquantes ; avec --out, la liste détaillée des manquantes en CSV.")
     comp.add_argument("--direction", metavar="CODE", help="seulement cette direction")
     comp.add_argument("--out", metavar="FICHIER", help="écrire la liste des valeurs manquantes (CSV pour Excel)")
+    fiche_commande.add_parser(commands)
     return parser
 
 
@@ -409,7 +411,7 @@ def cmd_export(args) -> int:
 COMMANDS = {
     "init": cmd_init, "referentiel": cmd_referentiel, "export": cmd_export, "import": cmd_import,
     "imports": cmd_imports, "annuler": cmd_annuler, "modele": cmd_modele, "completude": cmd_completude,
-    "impact": cmd_impact,
+    "impact": cmd_impact, "fiche": fiche_commande.run,
 }
 
 

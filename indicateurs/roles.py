@@ -47,15 +47,3 @@ class Utilisateur:
         if self.role == REFERENT and self.directions:
             return f"{self.role} ({', '.join(self.directions)})"
         return self.role
-
-
-def local_user() -> Utilisateur:
-    """Kept for old imports (ui/contexte.py): a reader named after the account. The real identity comes
-    from ``indicateurs.identite``; never an administrator by default."""
-    import getpass
-
-    try:
-        name = getpass.getuser()
-    except Exception:
-        name = "utilisateur local"
-    return Utilisateur(name, LECTEUR)

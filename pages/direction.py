@@ -11,7 +11,7 @@ from indicateurs.format_fr import format_month, format_number
 from ui.contexte import database, referentiel, version
 from ui.fiche_codir import fiche_button
 from ui.graphique import show_chart
-from ui.impression import print_styles, printable_dataframe
+from ui.impression import printable_dataframe
 from ui.telechargements import download_buttons
 from ui.mise_en_page import banner, empty_state, sidebar_filters
 
@@ -68,7 +68,6 @@ def _card(row) -> None:
 
 st.title("Direction")
 st.caption("Ce que la refonte a changé dans les parcours d'une direction : avant / après, indicateur par indicateur.")
-print_styles()
 banner()
 debut, fin, direction = sidebar_filters()
 ref = referentiel()

@@ -12,7 +12,7 @@ from indicateurs.synthese import key_figures, parcours_table
 from ui.contexte import database, referentiel, version
 from ui.fiche_codir import fiche_button
 from ui.graphique import show_chart
-from ui.impression import print_styles, printable_dataframe
+from ui.impression import printable_dataframe
 from ui.telechargements import download_buttons
 from ui.mise_en_page import banner, empty_state, sidebar_filters
 
@@ -64,7 +64,6 @@ def _direction_figures(path: str, data_version: int, direction: str | None, _dat
 st.title("Observatoire des parcours usagers")
 st.caption("Ce qu'a changé la refonte des parcours, pour les usagers et pour les agents, "
            "au regard des quatre règles d'or de la relation usager.")
-print_styles()
 banner()
 debut, fin, direction = sidebar_filters()
 ref = referentiel()

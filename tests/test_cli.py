@@ -161,3 +161,11 @@ def test_referential_re_export_loads_again(demo_file, tmp_path):
     result = run("referentiel", "--exporter", str(tmp_path / "ref"), db=demo_file)
     assert result.returncode == 0, result.stderr
     assert load_referentiel(tmp_path / "ref") == load_referentiel()
+
+
+def test_fiche_is_a_cli_command_with_french_usage_errors(demo_file):
+    assert "fiche" in run("--help").stdout
+    bad_month = run("fiche", "--direction", "DPE", "--mois", "2026-13", db=demo_file)
+    assert bad_month.returncode == 2 and "2026-13" in bad_month.stderr and "Traceback" not in bad_month.stderr
+    unknown = run("fiche", "--direction", "XYZ", "--mois", "2026-10", db=demo_file)
+    assert unknown.returncode == 2 and "XYZ" in unknown.stderr and "Traceback" not in unknown.stderr

@@ -7,7 +7,7 @@ import streamlit as st
 from indicateurs.db import Database, open_database, resolve_path
 from indicateurs.referentiel import Referentiel
 from indicateurs.referentiel_store import read_referentiel
-from indicateurs.roles import Utilisateur, local_user
+from indicateurs.roles import Utilisateur
 from indicateurs.resultats import refresh_results, results_are_stale
 from indicateurs.setup import init_database
 from indicateurs.valeurs import store_versions
