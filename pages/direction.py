@@ -14,6 +14,7 @@ from ui.graphique import show_chart
 from ui.impression import printable_dataframe
 from ui.telechargements import download_buttons
 from ui.mise_en_page import banner, empty_state, sidebar_filters
+from ui.texte import litteral
 
 VERDICT_FIRST = {tableaux.IMPROVEMENT: 0, tableaux.DEGRADATION: 1, tableaux.RISE: 2, tableaux.FALL: 2,
                  tableaux.NO_CHANGE: 3, tableaux.INSUFFICIENT: 4}
@@ -54,16 +55,16 @@ def _figures(path: str, data_version: int, direction: str, _data: dict) -> dict:
 def _card(row) -> None:
     """One indicator's before/after card: verdict (icon + words), means before and after, change with CI."""
     with st.container(border=True):
-        st.markdown(f"**{row.libelle_indicateur}**")
+        st.markdown(f"**{litteral(row.libelle_indicateur)}**")
         st.markdown(tableaux.verdict_badge(row.verdict, row.provisoire))
         if row.verdict == tableaux.INSUFFICIENT:
-            st.caption(row.phrase)
+            st.caption(litteral(row.phrase))
             return
         st.markdown(f"Moyenne des 12 mois avant : **{tableaux.format_mean(row.moyenne_avant, row.unite)}**  \n"
                     f"Moyenne depuis le déploiement : **{tableaux.format_mean(row.moyenne_apres, row.unite)}** "
                     f"({row.mois_apres} mois)")
         st.markdown(f"Changement estimé : **{tableaux.change_text(row.estimate, row.low, row.high, row.effet_unite)}**")
-        st.caption(row.phrase)
+        st.caption(litteral(row.phrase))
 
 
 st.title("Direction")
@@ -95,7 +96,7 @@ if direction is None:
 info = ref.direction(direction)
 data = _direction(path, data_version, direction, ref)
 parcours, verdicts = data["parcours"], data["verdicts"]
-st.header(f"{info.code} – {info.libelle}")
+st.header(f"{info.code} – {litteral(info.libelle)}")
 if parcours.empty:
     empty_state("Cette direction n'a pas encore de parcours dans le référentiel.")
     st.stop()
@@ -156,7 +157,7 @@ st.caption("Moyennes des valeurs reçues dans les 12 mois avant le déploiement 
 tabs = st.tabs([f"{r.code}" for r in parcours.itertuples()])
 for tab, p in zip(tabs, parcours.itertuples()):
     with tab:
-        st.markdown(f"**{p.libelle}** · déploiement : {format_month(p.deploiement) if p.deploiement else 'non planifié'}"
+        st.markdown(f"**{litteral(p.libelle)}** · déploiement : {format_month(p.deploiement) if p.deploiement else 'non planifié'}"
                     f" · {p.statut}")
         mine = verdicts[verdicts["parcours"] == p.code]
         if p.statut != "déployé" or mine.empty:

@@ -13,6 +13,7 @@ from ui.contexte import database, referentiel, version
 from ui.graphique import show_chart
 from ui.telechargements import download_buttons
 from ui.mise_en_page import banner, empty_state, sidebar_filters
+from ui.texte import litteral
 
 GAP_COLUMNS = {"paire": "Paire (indicateur usagers)", "engagement": "Engagement", "parcours": "Parcours",
                "libelle_parcours": "Libellé", "direction": "Direction", "deploiement": "Déploiement",
@@ -79,8 +80,8 @@ summary = data["resume"]
 for users, agents in pairs:
     ind = ref.indicateur(users)
     st.subheader(titles[users])
-    st.caption(f"Règle d'or : {ENGAGEMENTS[ind.engagement]}. Usagers : « {ind.libelle} » ; agents : "
-               f"« {ref.indicateur(agents).libelle} ».")
+    st.caption(f"Règle d'or : {ENGAGEMENTS[ind.engagement]}. Usagers : « {litteral(ind.libelle)} » ; agents : "
+               f"« {litteral(ref.indicateur(agents).libelle)} ».")
     row = summary[summary["paire"] == users]
     if row.empty:
         empty_state("Pas encore de parcours avec des réponses des deux volets avant et depuis son déploiement.")

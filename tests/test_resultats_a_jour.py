@@ -16,6 +16,7 @@ from streamlit.testing.v1 import AppTest
 from indicateurs.referentiel_store import read_referentiel
 from indicateurs.resultats import refresh_results
 from indicateurs.valeurs import write_values
+from ui.texte import litteral
 
 APP = Path(__file__).resolve().parents[1] / "app.py"
 NO_CHANGE = "pas de changement détectable"
@@ -36,8 +37,9 @@ def _captions(at: AppTest) -> list[str]:
 
 
 def _sentence(db, parcours: str, indicateur: str) -> str:
-    return db.query_one("SELECT phrase FROM resultats WHERE parcours = ? AND indicateur = ?",
-                        [parcours, indicateur])[0]
+    """The stored sentence, as the page writes it (escaped so that no label can inject Markdown)."""
+    return litteral(db.query_one("SELECT phrase FROM resultats WHERE parcours = ? AND indicateur = ?",
+                                 [parcours, indicateur])[0])
 
 
 def _a_series_without_change(db):
