@@ -125,8 +125,7 @@ def open_database(path: str | os.PathLike | None = None) -> Database:
 
 
 # Each migration moves the schema from version N-1 to N. Never edit a released migration: add one.
-# They run in number order whatever their place in the list; numbers reserved while issues are in flight:
-# 3 identity and audit (roles, journal, referential edits), 4 impact engine results, 5 store reliability.
+# They run in number order, and every number not yet recorded in schema_version runs, whatever its place.
 MIGRATIONS: list[tuple[int, str, str]] = [
     (1, "socle : référentiel, valeurs, imports, mouvements, journal", """
         CREATE TABLE directions (code VARCHAR PRIMARY KEY, libelle VARCHAR NOT NULL, type VARCHAR NOT NULL);
@@ -235,9 +234,9 @@ def migrate(db: Database, target: int | None = None) -> int:
             "CREATE TABLE IF NOT EXISTS schema_version "
             "(version INTEGER PRIMARY KEY, description VARCHAR, applique_le TIMESTAMP)"
         )
-        version = current_version(con)
+        applied = {row[0] for row in con.execute("SELECT version FROM schema_version").fetchall()}
         for number, description, sql in sorted(MIGRATIONS, key=lambda m: m[0]):
-            if version < number <= target:
+            if number not in applied and number <= target:
                 con.execute("BEGIN TRANSACTION")
                 try:
                     con.execute(sql)
@@ -247,5 +246,4 @@ def migrate(db: Database, target: int | None = None) -> int:
                     con.execute("ROLLBACK")
                     raise
                 con.execute("COMMIT")
-                version = number
-    return version
+        return current_version(con)

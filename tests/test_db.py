@@ -48,6 +48,20 @@ def test_older_database_upgrades_itself_and_keeps_its_values(tmp_path):
         assert con.execute("SELECT valeur FROM valeurs").fetchall() == [(71.5,)]
 
 
+def test_a_migration_skipped_by_a_later_one_still_runs(tmp_path):
+    """A base that got migration 4 before 3 (two branches landing in either order) still gets 3."""
+    path = tmp_path / "trou.duckdb"
+    db = Database(path)
+    migrate(db, target=2)
+    number, description, sql = next(m for m in MIGRATIONS if m[0] == 4)
+    with db.connect() as con:
+        con.execute(sql)
+        con.execute("INSERT INTO schema_version VALUES (?, ?, now()::TIMESTAMP)", [number, description])
+    assert _versions(path) == [1, 2, 4]
+    assert migrate(db) == LATEST
+    assert _versions(path) == list(range(1, LATEST + 1))
+
+
 def test_migrating_twice_changes_nothing(tmp_path):
     db = open_database(tmp_path / "b.duckdb")
     assert migrate(db) == LATEST
