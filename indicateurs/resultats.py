@@ -10,6 +10,8 @@ indicators whose series changed), the aggregates per direction and engagement, a
 from __future__ import annotations
 
 import hashlib
+import os
+import threading
 import time
 from dataclasses import dataclass
 from datetime import datetime
@@ -251,8 +253,31 @@ def _aggregates(results: pd.DataFrame, values: pd.DataFrame, ref: Referentiel) -
         "p_valeur": table["p_value"], "alerte": None}, columns=columns)
 
 
+_REFRESH_LOCKS: dict[str, threading.Lock] = {}
+_REFRESH_LOCKS_GUARD = threading.Lock()
+MAX_REFRESH_ROUNDS = 5
+
+
 def refresh_results(db: Database, *, force: bool = False) -> RapportCalcul:
-    """Bring the stored results up to date with the stored values; refit only the series that changed."""
+    """Bring the stored results up to date with the stored values; refit only the series that changed.
+
+    One refresh at a time per database in this process (two imports clicked together would otherwise
+    race, and the slower one could store verdicts computed from older values over newer ones). Values
+    written while a refresh was computing make it run again, so the results it leaves match the values.
+    """
+    key = os.path.realpath(db.path)
+    with _REFRESH_LOCKS_GUARD:
+        lock = _REFRESH_LOCKS.setdefault(key, threading.Lock())
+    with lock:
+        report = _refresh_once(db, force=force)
+        for _ in range(MAX_REFRESH_ROUNDS - 1):
+            if not results_are_stale(db):
+                break
+            report = _refresh_once(db)
+        return report
+
+
+def _refresh_once(db: Database, *, force: bool = False) -> RapportCalcul:
     started = time.perf_counter()
     version = data_version(db)
     if not force and not results_are_stale(db):

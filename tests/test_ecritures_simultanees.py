@@ -66,3 +66,24 @@ def test_simultaneous_cancellations_and_imports_all_succeed(empty_db):
     assert _together(act, THREADS) == []
     stored = empty_db.query_df("SELECT valeur FROM valeurs ORDER BY valeur")["valeur"].tolist()
     assert stored == [float(n) for n in range(len(ids), THREADS)]
+
+
+def test_values_written_during_a_refresh_are_in_the_results_it_leaves(demo_db, monkeypatch):
+    """A write that lands while the refresh computes makes it run again: no stale verdict is left."""
+    from indicateurs import resultats
+
+    rounds = []
+    read_referentiel = resultats.read_referentiel
+
+    def read_then_someone_imports(db):
+        # Called by each round after it noted the data version: the first time, another import lands.
+        rounds.append(resultats.data_version(db))
+        if len(rounds) == 1:
+            write_values(db, _frame(99), utilisateur="pendant", fichier="pendant.csv")
+        return read_referentiel(db)
+
+    monkeypatch.setattr(resultats, "read_referentiel", read_then_someone_imports)
+    write_values(demo_db, _frame(98), utilisateur="avant", fichier="avant.csv")
+    resultats.refresh_results(demo_db)
+    assert rounds == [rounds[0], rounds[0] + 1]  # a second round, on the newer data
+    assert not resultats.results_are_stale(demo_db)
