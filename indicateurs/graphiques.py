@@ -9,6 +9,7 @@ use the French month names given in the chart's locale (see ``ui.graphique``).
 
 from __future__ import annotations
 
+import html
 from datetime import date
 
 import numpy as np
@@ -63,6 +64,12 @@ UNIT_HOVER = {"%": (",.1f", f"{NNBSP}%"), "jours": (",.1f", f"{NNBSP}j"), "nombr
               "ratio": (",.2f", "")}
 EFFECT_UNITS = {"pt": "en points de pourcentage", "j": "en jours", "%": "en % (variation relative)",
                 "": "dans l'unité de l'indicateur"}
+
+
+def plain(text) -> str:
+    """Referential text (editable in the app) as plain text inside a chart: Plotly renders a subset of HTML
+    (``<b>``, ``<a href>``…) in titles, ticks and hover text, so ``<`` and ``&`` are escaped."""
+    return html.escape("" if text is None else str(text), quote=False)
 
 
 class FrozenFigure(go.Figure):
@@ -139,13 +146,13 @@ def verdict_heatmap(grid: pd.DataFrame, title: str = "Carte des verdicts : parco
     z = np.array([CATEGORY_INDEX[_category(v, p)] for v, p in zip(ordered["verdict"], ordered["provisoire"])],
                  dtype=float).reshape(shape)
     text = ordered["symbole"].to_numpy(dtype=object).reshape(shape)
-    custom = np.dstack([ordered[c].to_numpy(dtype=object).reshape(shape)
+    custom = np.dstack([ordered[c].map(plain).to_numpy(dtype=object).reshape(shape)
                         for c in ("libelle_parcours", "verdict_affiche", "phrase")])
     k = len(CATEGORIES)
     colorscale = []
     for n, (_key, _label, colour, _symbol) in enumerate(CATEGORIES):
         colorscale += [[n / k, colour], [(n + 1) / k, colour]]
-    x_labels = indicators["libelle_indicateur"].tolist()
+    x_labels = indicators["libelle_indicateur"].map(plain).tolist()
     y_labels = parcours["parcours"].tolist()
     fig = go.Figure(go.Heatmap(
         z=z, x=x_labels, y=y_labels, text=text, texttemplate="%{text}", textfont=dict(size=13, color=BLACK),
@@ -199,7 +206,7 @@ def direction_score_bars(scores: pd.DataFrame, selected: str | None = None) -> g
     fig = go.Figure(go.Bar(
         x=frame["score"], y=labels, orientation="h", marker=dict(color=colours),
         text=[format_number(s, 2) for s in frame["score"]], textposition="outside",
-        customdata=np.stack([frame["libelle"], frame["parcours"]], axis=-1),
+        customdata=np.stack([frame["libelle"].map(plain), frame["parcours"]], axis=-1),
         hovertemplate="<b>%{y}</b> – %{customdata[0]}<br>score : %{x:.2f}<br>"
                       "%{customdata[1]} parcours notés<extra></extra>", showlegend=False))
     fig.add_vline(x=1, line=dict(color=BLACK, dash="dash", width=1.5))
@@ -220,7 +227,7 @@ def completeness_bars(frame: pd.DataFrame, month: date, selected: str | None = N
         x=data["taux"] * 100, y=labels, orientation="h", marker=dict(color=colours), showlegend=False,
         text=[f"{format_percent(t)} ({r}/{a})" for t, r, a in zip(data["taux"], data["recues"], data["attendues"])],
         textposition="outside",
-        customdata=np.stack([data["libelle"], data["recues"], data["attendues"]], axis=-1),
+        customdata=np.stack([data["libelle"].map(plain), data["recues"], data["attendues"]], axis=-1),
         hovertemplate="<b>%{y}</b> – %{customdata[0]}<br>%{x:.1f} % reçues<br>"
                       "%{customdata[1]} valeurs reçues sur %{customdata[2]} attendues<extra></extra>"))
     _layout(fig, f"Complétude de {format_month(month)} par direction", 120 + 24 * len(data))
@@ -244,7 +251,7 @@ def effect_forest(effects: pd.DataFrame, title: str, estimate="effet", low="effe
     seen = set()
     effects = effects.assign(etiquette=[
         f"{label} (baisse favorable)" if sens == "baisse" else label
-        for label, sens in zip(effects["libelle_indicateur"], effects.get("sens", [""] * len(effects)))])
+        for label, sens in zip(effects["libelle_indicateur"].map(plain), effects.get("sens", [""] * len(effects)))])
     for row, u in enumerate(units, start=1):
         part = effects[effects[unit].fillna("") == u]
         fig.update_yaxes(categoryorder="array", categoryarray=part["etiquette"].tolist()[::-1], row=row, col=1)
@@ -330,10 +337,10 @@ def series_chart(serie: SerieIndicateur, debut: date | None = None, fin: date | 
         fig.add_shape(type="line", x0=x, x1=x, y0=0, y1=1, yref="paper", line=dict(color=BLACK, width=2))
         fig.add_annotation(x=x, y=1, yref="paper", text=f"déploiement ({format_month(serie.deploiement)})",
                            showarrow=False, xanchor="left", yanchor="bottom", font=dict(size=12))
-    title = f"{serie.libelle} – {serie.parcours}"
+    title = f"{plain(serie.libelle)} – {serie.parcours}"
     _layout(fig, title, 470, hovermode="x unified")
     fig.update_xaxes(tickformat="%b %Y", hoverformat="%B %Y", title_text=None)
-    fig.update_yaxes(title_text=f"{serie.libelle} ({unit_words})", tickformat=fmt.replace(".0f", "d"),
+    fig.update_yaxes(title_text=f"{plain(serie.libelle)} ({unit_words})", tickformat=fmt.replace(".0f", "d"),
                      range=y_range)
     return finished(fig)
 
@@ -345,7 +352,7 @@ def overview_multiples(values: pd.DataFrame, verdicts: pd.DataFrame, deployment:
     rows = max(1, int(np.ceil(len(codes) / cols)))
     symbols = dict(zip(verdicts["indicateur"], verdicts["symbole"])) if len(verdicts) else {}
     labels = values.drop_duplicates("indicateur").set_index("indicateur")["libelle_indicateur"]
-    titles = [f"{symbols.get(c, '–')} {labels[c]}" for c in codes]
+    titles = [f"{symbols.get(c, '–')} {plain(labels[c])}" for c in codes]
     fig = make_subplots(rows=rows, cols=cols, subplot_titles=titles, vertical_spacing=0.5 / rows,
                         horizontal_spacing=0.06)
     by_code = dict(tuple(values.groupby("indicateur")))
@@ -377,7 +384,7 @@ def event_study_chart(rows: pd.DataFrame, overall: pd.DataFrame, title: str) -> 
     overall = overall.set_index("indicateur") if len(overall) else overall
     titles = []
     for code in codes:
-        label = rows.loc[rows["indicateur"] == code, "libelle_indicateur"].iloc[0]
+        label = plain(rows.loc[rows["indicateur"] == code, "libelle_indicateur"].iloc[0])
         if len(overall) and code in overall.index:
             o = overall.loc[code]
             titles.append(f"{label}<br><sup>effet global {format_number(o['estimation'], 1, signed=True)} "
@@ -459,7 +466,7 @@ def win_win_quadrant(pairs: pd.DataFrame, users_label: str, agents_label: str, u
             error_y=dict(type="data", symmetric=False, array=part["oriente_haut_agents"] - part["oriente_agents"],
                          arrayminus=part["oriente_agents"] - part["oriente_bas_agents"], color="#AAAAAA",
                          thickness=1),
-            customdata=np.stack([part["libelle_parcours"], part["verdict_affiche_usagers"],
+            customdata=np.stack([part["libelle_parcours"].map(plain), part["verdict_affiche_usagers"],
                                  part["verdict_affiche_agents"]], axis=-1),
             hovertemplate=("<b>%{text}</b> – %{customdata[0]}<br>usagers : %{customdata[1]}<br>"
                            "agents : %{customdata[2]}<extra>" + label + "</extra>")))
@@ -507,7 +514,7 @@ def mirror_dumbbells(gaps: pd.DataFrame, titles: dict[str, str]) -> go.Figure:
                 x=part[column], y=part["parcours"], mode="markers", name=name, legendgroup=name,
                 showlegend=name not in shown, marker=dict(symbol=symbol, size=11, color=colour,
                                                           line=dict(width=2, color=colour)),
-                customdata=part["libelle_parcours"],
+                customdata=part["libelle_parcours"].map(plain),
                 hovertemplate=f"<b>%{{y}}</b> – %{{customdata}}<br>{name} : %{{x:+,.1f}} pt<extra></extra>"),
                 row=1, col=n)
             shown.add(name)

@@ -112,6 +112,7 @@ for tab, code in zip(tabs, codes):
                    data=pair[list(PAIR_COLUMNS) + ["oriente_usagers", "oriente_agents"]],
                    columns={**PAIR_COLUMNS, "oriente_usagers": "Usagers : changement orienté (+ = mieux)",
                             "oriente_agents": "Agents : changement orienté (+ = mieux)"})
-        st.caption("Les barres grises sont les intervalles de confiance à 95 %. La situation vient des verdicts "
+        st.caption("Les barres grises sont les intervalles des verdicts (corrigés pour comparaisons multiples). La "
+                   "situation vient des verdicts "
                    "(après correction pour comparaisons multiples), pas de la seule position du point. Les parcours "
                    "aux données insuffisantes n'ont pas d'estimation à placer : ils figurent dans le tableau.")

@@ -138,7 +138,8 @@ if "effets" in figures:
     effects = data["effets"]
     st.subheader("Sur l'ensemble de la direction")
     st.caption("Effet de chaque indicateur sur l'ensemble des parcours jugés de la direction : moyenne des effets "
-               "des parcours pondérée par leur volume de demandes, avec son intervalle de confiance à 95 %. "
+               "des parcours pondérée par leur volume de demandes, avec l'intervalle du verdict (corrigé pour "
+               "comparaisons multiples : il exclut 0 exactement quand le verdict est significatif). "
                "Le symbole dit le verdict.")
     alt = f"Effets agrégés de la direction {direction} : " + " ; ".join(
         f"{r.libelle_indicateur} : {tableaux.change_text(r.effet, r.effet_bas, r.effet_haut, r.effet_unite)}, "
@@ -146,14 +147,15 @@ if "effets" in figures:
     show_chart(figures["effets"], alt=alt, name=f"effets-{direction}", key="effets",
                data=effects[["libelle_indicateur", "effet", "effet_bas", "effet_haut", "effet_unite", "n_parcours",
                              "verdict_affiche"]],
-               columns={"libelle_indicateur": "Indicateur", "effet": "Effet", "effet_bas": "Borne basse (95 %)",
-                        "effet_haut": "Borne haute (95 %)", "effet_unite": "Unité", "n_parcours": "Parcours",
+               columns={"libelle_indicateur": "Indicateur", "effet": "Effet", "effet_bas": "Borne basse (intervalle du verdict)",
+                        "effet_haut": "Borne haute (intervalle du verdict)", "effet_unite": "Unité", "n_parcours": "Parcours",
                         "verdict_affiche": "Verdict"})
 
 st.subheader("Avant / après, indicateur par indicateur")
 st.caption("Moyennes des valeurs reçues dans les 12 mois avant le déploiement et depuis ; « changement estimé » : "
-           "l'écart, au moment du déploiement, à ce que la tendance d'avant laissait attendre (série temporelle "
-           "interrompue), avec son intervalle de confiance à 95 %. Les verdicts significatifs viennent en premier.")
+           "l'écart moyen, depuis le déploiement, à ce que la tendance d'avant laissait attendre (série temporelle "
+           "interrompue), avec l'intervalle du verdict (corrigé pour comparaisons multiples). Les verdicts "
+           "significatifs viennent en premier.")
 tabs = st.tabs([f"{r.code}" for r in parcours.itertuples()])
 for tab, p in zip(tabs, parcours.itertuples()):
     with tab:

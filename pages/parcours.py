@@ -12,6 +12,7 @@ from ui.contexte import database, referentiel, version
 from ui.graphique import show_chart
 from ui.telechargements import download_buttons
 from ui.mise_en_page import banner, empty_state, sidebar_filters, url_selectbox
+from ui.texte import litteral
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
@@ -65,11 +66,11 @@ path, data_version = str(db.path), version()
 data = _parcours(path, data_version, code, ref)
 deployment = parse_month_code(p.date_deploiement) if p.date_deploiement else None
 
-st.header(p.libelle)
+st.header(litteral(p.libelle))
 st.markdown(f"**{p.code}** · direction {p.direction} · public : {p.public} · déploiement : "
             f"**{format_month(deployment)}** · {data['statut']}")
 if p.description:
-    st.caption(p.description)
+    st.caption(litteral(p.description))
 
 if data["valeurs"].empty:
     empty_state("Aucune valeur n'a encore été reçue pour ce parcours. Elles apparaîtront ici après le premier "
@@ -96,7 +97,7 @@ indicateur = url_selectbox("Indicateur", [i.code for i in indicators], key="indi
                            format_func=lambda c: f"{symbols.get(c, '–')} {ref.indicateur(c).libelle}")
 ind = ref.indicateur(indicateur)
 serie = _series(path, data_version, code, indicateur, ref)
-st.subheader(ind.libelle)
+st.subheader(litteral(ind.libelle))
 st.caption(f"{ind.definition} Unité : {ind.unite} ; "
            + {"hausse": "une hausse est favorable", "baisse": "une baisse est favorable",
               "neutre": "ni bon ni mauvais"}[ind.sens] + f" ; périodicité {ind.periodicite}.")

@@ -23,6 +23,7 @@ from indicateurs.impact.format_fr import format_interval, format_signed, with_un
 from indicateurs.referentiel import ENGAGEMENTS
 from indicateurs.referentiel_store import read_referentiel
 from indicateurs.valeurs import value_history, write_values
+from ui.texte import litteral
 
 TIMEOUT = 60
 APP = Path(__file__).resolve().parents[1] / "app.py"
@@ -216,7 +217,7 @@ def test_direction_cards_show_the_stored_means_changes_and_sentences(demo_db, mo
     stored = lecture.verdicts(demo_db, direction="DPE")
     assert set(stored["parcours"]) == {"DPE-ENCOMBRANTS", "DPE-DANSMARUE"}
     for row in stored.itertuples():
-        assert row.phrase in page_text
+        assert litteral(row.phrase) in page_text
         if row.verdict == INSUFFICIENT:
             continue
         decimals = 1 if row.unite == "nombre" else None
@@ -311,7 +312,7 @@ def test_parcours_shows_the_history_of_a_revised_value(demo_db, monkeypatch):
 @pytest.mark.parametrize("code", ["DICOM-PARIS-FR", "DSOL-DOMICILIATION"])
 def test_parcours_not_yet_deployed_gets_an_empty_state_and_its_values(demo_db, monkeypatch, code):
     at = run(demo_db, monkeypatch, "pages/parcours.py", parcours=code)
-    assert at.header[0].value == read_referentiel(demo_db).un_parcours(code).libelle
+    assert at.header[0].value == litteral(read_referentiel(demo_db).un_parcours(code).libelle)
     assert any("pas encore déployé" in i.value for i in at.info)
     assert len(frame_with(at, "importe_le")) > 0
 

@@ -105,3 +105,11 @@ def test_hostile_names_show_as_text_on_the_import_and_journal_pages(hostile_impo
     assert not at.exception
     table = at.dataframe[0].value
     assert FILE_NAME in set(table["Fichier"]) and USER.identifiant in set(table["Par"])
+
+
+def test_chart_labels_are_escaped_so_plotly_renders_no_html():
+    from indicateurs.graphiques import plain
+
+    assert plain('<a href="https://evil.example">lien</a> & <b>gras</b>') == (
+        '&lt;a href="https://evil.example"&gt;lien&lt;/a&gt; &amp; &lt;b&gt;gras&lt;/b&gt;')
+    assert plain("Taux d'accueil « conforme »") == "Taux d'accueil « conforme »"
