@@ -3,11 +3,9 @@
 import streamlit as st
 
 from ui.identite import identity_gate
-from ui.impression import print_styles
 from ui.navigation import run_navigation
 
 st.set_page_config(page_title="Observatoire des parcours usagers", page_icon=":material/account_balance:", layout="wide")
-print_styles()  # printing any page: no sidebar or toolbars, charts at paper width, whole tables
 
 user = identity_gate()  # the sign-in screen (and a stop) when nobody is identified yet
 run_navigation(user)  # every page is registered; the menu lists only the user's, the others refuse in French

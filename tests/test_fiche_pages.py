@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import date
-from pathlib import Path
 
 import pytest
 import streamlit as st
@@ -11,9 +10,9 @@ from streamlit.testing.v1 import AppTest
 
 from indicateurs.format_fr import format_month
 from indicateurs.mois import last_complete_month, month_code
+from tests.outils.pages import open_page
 
 TIMEOUT = 90
-APP = Path(__file__).resolve().parents[1] / "app.py"
 
 
 @pytest.fixture(autouse=True)
@@ -24,14 +23,7 @@ def _fresh_caches():
 
 
 def run(db, monkeypatch, page: str, **params) -> AppTest:
-    monkeypatch.setenv("OBSERVATOIRE_DB", str(db.path))
-    at = AppTest.from_file(str(APP), default_timeout=TIMEOUT)
-    for name, value in params.items():
-        at.query_params[name] = value
-    at.switch_page(f"pages/{page}")
-    at.run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
+    return open_page(db, monkeypatch, f"pages/{page}", timeout=TIMEOUT, **params)
 
 
 def buttons(at: AppTest) -> dict:

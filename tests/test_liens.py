@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 
 import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
+from tests.outils.pages import open_page
 
-APP = Path(__file__).resolve().parents[1] / "app.py"
 
 
 @pytest.fixture(autouse=True)
@@ -18,14 +17,7 @@ def _fresh_caches():
 
 
 def _page(db, monkeypatch, page: str, **params) -> AppTest:
-    monkeypatch.setenv("OBSERVATOIRE_DB", str(db.path))
-    at = AppTest.from_file(str(APP), default_timeout=120)
-    for key, value in params.items():
-        at.query_params[key] = value
-    at.switch_page(page)
-    at.run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
+    return open_page(db, monkeypatch, page, timeout=120, **params)
 
 
 def _notices(at: AppTest) -> list[str]:

@@ -9,7 +9,6 @@ from __future__ import annotations
 import base64
 import json
 from datetime import date
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -24,9 +23,9 @@ from indicateurs.referentiel import ENGAGEMENTS
 from indicateurs.referentiel_store import read_referentiel
 from indicateurs.valeurs import value_history, write_values
 from ui.texte import litteral
+from tests.outils.pages import open_page
 
 TIMEOUT = 60
-APP = Path(__file__).resolve().parents[1] / "app.py"
 PAGES = ["pages/vue_ensemble.py", "pages/direction.py", "pages/parcours.py", "pages/engagements.py",
          "pages/agents.py", "pages/miroir.py", "pages/methodologie.py"]
 IMPROVEMENT, NO_CHANGE, DEGRADATION = ("amélioration significative", "pas de changement détectable",
@@ -44,14 +43,7 @@ def _fresh_caches():
 
 def run(db, monkeypatch, page: str, **params) -> AppTest:
     """Run one page of the app on ``db`` with URL parameters; fail on any exception."""
-    monkeypatch.setenv("OBSERVATOIRE_DB", str(db.path))
-    at = AppTest.from_file(str(APP), default_timeout=TIMEOUT)
-    for key, value in params.items():
-        at.query_params[key] = value
-    at.switch_page(page)
-    at.run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
+    return open_page(db, monkeypatch, page, timeout=TIMEOUT, **params)
 
 
 def frame_with(at: AppTest, column: str) -> pd.DataFrame:

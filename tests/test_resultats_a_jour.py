@@ -7,7 +7,6 @@ page shows is keyed on the results it shows. Expected sentences are read from th
 
 from __future__ import annotations
 
-from pathlib import Path
 
 import pandas as pd
 import streamlit as st
@@ -17,19 +16,13 @@ from indicateurs.referentiel_store import read_referentiel
 from indicateurs.resultats import refresh_results
 from indicateurs.valeurs import write_values
 from ui.texte import litteral
+from tests.outils.pages import open_page
 
-APP = Path(__file__).resolve().parents[1] / "app.py"
 NO_CHANGE = "pas de changement détectable"
 
 
 def _direction_page(db, monkeypatch, direction: str) -> AppTest:
-    monkeypatch.setenv("OBSERVATOIRE_DB", str(db.path))
-    at = AppTest.from_file(str(APP), default_timeout=120)
-    at.query_params["direction"] = direction
-    at.switch_page("pages/direction.py")
-    at.run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
+    return open_page(db, monkeypatch, "pages/direction.py", timeout=120, direction=direction)
 
 
 def _captions(at: AppTest) -> list[str]:

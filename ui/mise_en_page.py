@@ -11,13 +11,16 @@ from indicateurs.mois import month_code, month_range, parse_month_code
 from indicateurs.setup import has_demo_data
 from indicateurs.synthese import data_period, last_import_time
 from ui.contexte import database, referentiel, results_pending
+from ui.impression import print_styles
 from ui.texte import litteral
 
 ALL = ""
 
 
 def banner() -> None:
-    """The « données de démonstration » banner while demo data is live, and the date of the last import."""
+    """The « données de démonstration » banner while demo data is live, the date of the last import, and the
+    print style sheet (so that printing any page leaves out the sidebar and toolbars)."""
+    print_styles()
     db = database()
     if has_demo_data(db):
         st.warning("**Données de démonstration** : les valeurs affichées sont fictives et servent à "
