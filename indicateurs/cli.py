@@ -309,7 +309,7 @@ def cmd_completude(args) -> int:
     result = completude(db, direction=args.direction)
     resume = result.resume.copy()
     resume["mois"] = [f"{m:%Y-%m}" for m in resume["mois"]]
-    sys.stdout.write(resume.to_csv(index=False))
+    sys.stdout.write(csv_text(resume, sep=",", decimal=".", lineterminator="\n"))
     if args.out:
         Path(args.out).write_bytes(manquantes_csv(result))
         print(f"{len(result.manquantes)} valeur(s) manquante(s) listée(s) dans {args.out}", file=sys.stderr)
