@@ -109,8 +109,7 @@ def referentiel_csv_texts(db: Database) -> dict[str, str]:
     texts = {}
     for name, frame in read_referentiel(db).frames().items():
         out = io.StringIO()
-        # Every field quoted: a label holding « ; » stays one cell even in French Excel (which splits on « ; »)
-        writer = csv.writer(out, lineterminator="\n", quoting=csv.QUOTE_ALL)
+        writer = csv.writer(out, lineterminator="\n")
         writer.writerow(FILES[name])
         for row in frame.itertuples(index=False):
             writer.writerow([_cell(v) for v in row])
