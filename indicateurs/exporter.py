@@ -6,8 +6,10 @@ protections below hold everywhere:
   ``=HYPERLINK(...)``, ``=CMD|...``) gets a leading apostrophe, which makes it plain text; so does any
   ``=``, ``+``, ``-`` or ``@`` that follows a ``;``, ``,``, tab or line break inside a cell, because a
   program that splits on the other separator would otherwise start a new cell there. Numbers stay numbers.
-- Fields are quoted whatever the separator. Any text holding ``;``, ``,``, a tab, a line break or a quote
-  is quoted, so a file written with ``,`` and opened by French Excel (which splits on ``;``) keeps its cells.
+- Fields are quoted whatever the separator: any text holding ``;``, ``,``, a tab, a line break or a quote.
+  A reader that honours quotes keeps such a cell whole. Excel only sees a quote at the start of a cell, so
+  a comma file opened by French Excel may still be cut at a ``;`` inside a quoted field: the apostrophe
+  placed after every separator is what keeps the piece after the cut from being a formula.
 
 French CSV: UTF-8 with BOM (so Excel shows accents), ``;``, CRLF, decimal comma: what Excel in French opens
 with a double-click. Plain CSV (for programs): UTF-8, ``,``, LF, decimal point.
