@@ -20,7 +20,7 @@ import time
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterator
+from typing import Callable, Iterator, TypeVar
 
 import duckdb
 
@@ -28,6 +28,7 @@ DEFAULT_PATH = Path(__file__).resolve().parent.parent / "data" / "observatoire.d
 ENV_VARIABLE = "OBSERVATOIRE_DB"
 LOCK_WAIT_SECONDS = 60.0
 
+T = TypeVar("T")
 _CONFIG = {"autoinstall_known_extensions": False, "autoload_known_extensions": False}
 
 
@@ -115,6 +116,23 @@ class Database:
         """Run a read query and return its first row (or None)."""
         with self.connect() as con:
             return con.execute(sql, params or []).fetchone()
+
+
+def retry_transient(work: Callable[[], T], attempts: int = 3) -> T:
+    """Run ``work`` (a whole write transaction), again if DuckDB failed it with a transient catalog error.
+
+    Seen with two imports at once on one server: a transaction that registers a pandas frame may not see
+    DuckDB's own ``pandas_scan`` function (« Table Function with name pandas_scan does not exist »). The
+    transaction was rolled back, so running it again is safe.
+    """
+    for attempt in range(attempts):
+        try:
+            return work()
+        except duckdb.CatalogException as error:
+            if "pandas_scan" not in str(error) or attempt == attempts - 1:
+                raise
+            time.sleep(0.05 * (attempt + 1))
+    raise AssertionError("unreachable")
 
 
 def open_database(path: str | os.PathLike | None = None) -> Database:

@@ -20,7 +20,7 @@ import numpy as np
 import pandas as pd
 
 from indicateurs.agregation import combine_effects
-from indicateurs.db import Database
+from indicateurs.db import Database, retry_transient
 from indicateurs.impact.did import staggered_did
 from indicateurs.impact.serie import analyse_series
 from indicateurs.impact.verdicts import apply_fdr, interval_at
@@ -269,11 +269,11 @@ def refresh_results(db: Database, *, force: bool = False) -> RapportCalcul:
     with _REFRESH_LOCKS_GUARD:
         lock = _REFRESH_LOCKS.setdefault(key, threading.Lock())
     with lock:
-        report = _refresh_once(db, force=force)
+        report = retry_transient(lambda: _refresh_once(db, force=force))
         for _ in range(MAX_REFRESH_ROUNDS - 1):
             if not results_are_stale(db):
                 break
-            report = _refresh_once(db)
+            report = retry_transient(lambda: _refresh_once(db))
         return report
 
 

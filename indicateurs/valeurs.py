@@ -12,7 +12,7 @@ from datetime import datetime
 
 import pandas as pd
 
-from indicateurs.db import Database
+from indicateurs.db import Database, retry_transient
 
 STAGED_COLUMNS = ["parcours", "indicateur", "mois", "valeur", "commentaire"]
 
@@ -118,7 +118,13 @@ def _bump_data_version(con) -> None:
     """)
 
 
-def write_values(
+def write_values(db: Database, frame: pd.DataFrame, **kwargs) -> "ResultatEcriture":
+    """Store a checked batch of values as one import, in one transaction (see ``_write_values_once``),
+    run again if DuckDB failed it with a transient error (nothing was written then)."""
+    return retry_transient(lambda: _write_values_once(db, frame, **kwargs))
+
+
+def _write_values_once(
     db: Database,
     frame: pd.DataFrame,
     *,
@@ -225,6 +231,11 @@ def _replay_standing_writes(writes: pd.DataFrame) -> pd.DataFrame:
 
 
 def cancel_import(db: Database, import_id: int, *, utilisateur: str, on_commit=None) -> ResultatAnnulation:
+    """« Annuler l'import » (see ``_cancel_import_once``), run again on a transient DuckDB error."""
+    return retry_transient(lambda: _cancel_import_once(db, import_id, utilisateur=utilisateur, on_commit=on_commit))
+
+
+def _cancel_import_once(db: Database, import_id: int, *, utilisateur: str, on_commit=None) -> ResultatAnnulation:
     """« Annuler l'import »: the base becomes what it would be had the import never happened, in one transaction.
 
     Each value the import wrote (or confirmed) goes back to what the latest import still standing wrote for

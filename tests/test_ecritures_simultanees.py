@@ -87,3 +87,26 @@ def test_values_written_during_a_refresh_are_in_the_results_it_leaves(demo_db, m
     resultats.refresh_results(demo_db)
     assert rounds == [rounds[0], rounds[0] + 1]  # a second round, on the newer data
     assert not resultats.results_are_stale(demo_db)
+
+
+def test_a_transient_duckdb_catalog_error_is_retried_and_others_are_not():
+    import duckdb
+    import pytest
+
+    from indicateurs.db import retry_transient
+
+    attempts = []
+
+    def flaky():
+        attempts.append(1)
+        if len(attempts) == 1:
+            raise duckdb.CatalogException("Catalog Error: Table Function with name pandas_scan does not exist!")
+        return "écrit"
+
+    assert retry_transient(flaky) == "écrit" and len(attempts) == 2
+
+    def broken():
+        raise duckdb.CatalogException("Catalog Error: Table with name valeurs_inconnues does not exist!")
+
+    with pytest.raises(duckdb.CatalogException):
+        retry_transient(broken)
