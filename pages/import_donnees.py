@@ -1,10 +1,12 @@
 """Import: the SRU's monthly loading of the directions' files — upload, checks, preview, confirm, journal."""
 
+import logging
 from datetime import date
 
 import pandas as pd
 import streamlit as st
 
+from indicateurs.db import BaseVerrouillee
 from indicateurs.format_fr import format_month, format_number
 from indicateurs.imports.modele import modele_csv, modele_xlsx, nom_modele
 from indicateurs.imports.pipeline import DEFAULT_MAX_BYTES, check_file
@@ -17,6 +19,11 @@ from ui.identite import refuse_unless
 from ui.mise_en_page import banner, empty_state
 from ui.telechargements import download_buttons
 from ui.texte import litteral, nom_de_fichier
+
+log = logging.getLogger(__name__)
+UNEXPECTED = ("L'opération n'a pas pu aller au bout (erreur inattendue du logiciel). Le journal des imports "
+              "ci-dessous dit ce qui a été enregistré ; réessayez dans un instant et, si le problème persiste, "
+              "prévenez l'équipe du SRU.")
 
 UPLOAD_WIDGET_MB = 100  # above the real limit, so that a too-big file gets our French message, not Streamlit's
 
@@ -94,8 +101,11 @@ if uploaded is not None:
             try:
                 with st.spinner("Import et mise à jour des résultats…"):
                     st.session_state["resultat_import"] = import_file(db, v, user)
-            except ActionInterdite as error:
+            except (ActionInterdite, BaseVerrouillee) as error:
                 st.error(litteral(error))
+            except Exception:  # never a traceback: the SRU gets what happened and what to do
+                log.exception("import of %s failed", v.fichier)
+                st.error(UNEXPECTED)
             else:
                 st.cache_data.clear()
                 st.rerun()
@@ -147,8 +157,11 @@ else:
                 st.session_state["annulation"] = (
                     f"Import n° {target} annulé : {result.restaurees} valeur(s) restaurée(s), "
                     f"{result.supprimees} supprimée(s), {result.conservees} conservée(s) car révisée(s) depuis.")
-            except (AnnulationImpossible, ActionInterdite) as error:
+            except (AnnulationImpossible, ActionInterdite, BaseVerrouillee) as error:
                 st.session_state["annulation"] = litteral(error)
+            except Exception:  # never a traceback
+                log.exception("cancellation of import %s failed", target)
+                st.session_state["annulation"] = UNEXPECTED
             st.cache_data.clear()
             st.rerun()
     if "annulation" in st.session_state:

@@ -256,3 +256,19 @@ def test_a_file_over_the_limit_gets_a_french_message_not_streamlits(page):
     assert not at.exception
     message = at.dataframe[0].value["Message"].iloc[0]
     assert "au-delà de la limite de 20 Mo" in message and "Découpez-le" in message
+
+
+def test_an_unexpected_failure_while_importing_is_said_in_french_without_a_traceback(page, demo_db, monkeypatch):
+    import indicateurs.operations
+
+    def failing(*args, **kwargs):
+        raise RuntimeError("panne simulée du moteur")
+
+    monkeypatch.setattr(indicateurs.operations, "import_file", failing)
+    at = page
+    at.get("file_uploader")[0].set_value(("dpe_correction.csv", CORRECTION, "text/csv")).run()
+    at.button(key="confirmer").click().run()
+    assert not at.exception
+    errors = [e.value for e in at.error]
+    assert any(e.startswith("L'opération n'a pas pu aller au bout (erreur inattendue du logiciel).") for e in errors)
+    assert not any("panne simulée" in e or "Traceback" in e for e in errors)
