@@ -266,7 +266,7 @@ def _series_type(ind) -> str:
 def _oracle_demo_p(db, ref, parcours, ind, deployment) -> float:
     """Known-noise test on the demo series: the demo's own noise SD (ρ = 0), Poisson for counts."""
     from indicateurs import demo
-    from indicateurs.impact.months import months_since, to_months
+    from indicateurs.mois import months_since, to_months
 
     values = db.query_df("SELECT mois, valeur FROM valeurs WHERE parcours = ? AND indicateur = ? ORDER BY mois",
                          [parcours, ind.code])

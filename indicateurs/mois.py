@@ -1,11 +1,18 @@
-"""Months: the unit of time of every value. Stored as the first day of the month (a DATE)."""
+"""Months: the unit of time of every value. Stored as the first day of the month (a DATE).
+
+One module for months as values: codes (``2026-10``), arithmetic, the observation window, French names,
+and, for the impact engine, conversion to monthly ``pd.Period`` so that « months between » is integer
+arithmetic on calendar months. Reading months as people type them in files is ``imports/months.py``.
+"""
 
 from __future__ import annotations
 
 import os
 import re
-from datetime import date
+from datetime import date, datetime
 from typing import Iterable
+
+import pandas as pd
 
 MOIS_LONGS = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre",
               "octobre", "novembre", "décembre")
@@ -78,3 +85,34 @@ def format_month_fr(d: date, long: bool = False) -> str:
     """date(2026, 1, 1) → ``"janv. 2026"`` (or ``"janvier 2026"`` with long=True)."""
     names = MOIS_LONGS if long else MOIS_COURTS
     return f"{names[d.month - 1]} {d.year}"
+
+
+def to_month(value) -> pd.Period:
+    """One month as a monthly ``pd.Period``, whatever its input form (Period, Timestamp, date, "2025-03")."""
+    if isinstance(value, pd.Period):
+        return value.asfreq("M") if value.freqstr != "M" else value
+    if isinstance(value, (pd.Timestamp, datetime, date)):
+        return pd.Period(pd.Timestamp(value), freq="M")
+    return pd.Period(pd.Timestamp(str(value)), freq="M")
+
+
+def to_months(values) -> pd.PeriodIndex:
+    """A sequence of months (index, Series, list) as a monthly ``PeriodIndex``, in the original order."""
+    if isinstance(values, pd.PeriodIndex):
+        return values.asfreq("M") if values.freqstr != "M" else values
+    if isinstance(values, pd.Series) and isinstance(values.dtype, pd.PeriodDtype):
+        return pd.PeriodIndex(values).asfreq("M")
+    values = list(values)
+    if values and all(type(v) is date for v in values):  # the store's format: one vectorised conversion
+        return pd.PeriodIndex(pd.to_datetime(values), freq="M")
+    return pd.PeriodIndex([to_month(v) for v in values], freq="M")
+
+
+def months_since(months, origin) -> pd.Index:
+    """Whole calendar months from ``origin`` to each month (0 for the origin itself, negative before).
+
+    Counting by calendar rather than by row keeps time right when months are missing or the series
+    is quarterly.
+    """
+    periods = to_months(months)
+    return pd.Index(periods.asi8 - to_month(origin).ordinal, dtype="int64")

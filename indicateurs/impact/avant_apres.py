@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from indicateurs.impact.months import to_month, to_months
+from indicateurs.mois import to_month, to_months
 
 MONTH_COLUMN = "mois"
 VALUE_COLUMN = "valeur"

@@ -42,7 +42,7 @@ import pandas as pd
 from scipy import stats
 
 from indicateurs.impact.estimate import Estimate
-from indicateurs.impact.months import to_month
+from indicateurs.mois import to_month
 
 CONTROLS = ("notyettreated", "nevertreated")
 Z95 = float(stats.norm.ppf(0.975))

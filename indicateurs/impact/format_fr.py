@@ -12,7 +12,7 @@ from __future__ import annotations
 import math
 from decimal import localcontext, ROUND_HALF_UP, Decimal
 
-from indicateurs.impact.months import to_month
+from indicateurs.mois import to_month
 
 MINUS = "\u2212"
 THOUSANDS = "\u202f"

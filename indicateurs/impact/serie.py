@@ -32,7 +32,7 @@ import pandas as pd
 
 from indicateurs.impact.avant_apres import before_after
 from indicateurs.impact.modele import fit_counts, fit_gaussian
-from indicateurs.impact.months import months_since, to_month, to_months
+from indicateurs.mois import months_since, to_month, to_months
 from indicateurs.impact.verdicts import (INSUFFICIENT, few_events_sentence, SENS, insufficient_sentence, not_estimable_sentence, is_insufficient, judge,
                                          provisional_note, sentence, sparse_sentence, unit_suffix)
 
