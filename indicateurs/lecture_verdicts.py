@@ -1,0 +1,161 @@
+"""Which verdicts are stored, and how many per parcours, per engagement, per family.
+
+Reads the stored results (``lecture.verdicts``) and the referential and only reshapes them: joins, labels,
+counts. No statistics here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+import numpy as np
+import pandas as pd
+
+from indicateurs import lecture
+from indicateurs.affichage_verdicts import (COUNT_COLUMNS, NO_RESULT, _flag, group_label, verdict_symbol,
+                                            verdict_text)
+from indicateurs.db import Database
+from indicateurs.format_fr import format_month
+from indicateurs.impact.verdicts import FINAL_MONTHS_AFTER
+from indicateurs.mois import parse_month_code
+from indicateurs.referentiel import ENGAGEMENTS, Referentiel
+
+
+def verdict_rows(db: Database, ref: Referentiel, *, direction: str | None = None,
+                 parcours: str | None = None) -> pd.DataFrame:
+    """``lecture.verdicts`` plus the parcours's label, the verdict's symbol and its text (icon + words)."""
+    rows = lecture.verdicts(db, direction=direction, parcours=parcours)
+    labels = {p.code: p.libelle for p in ref.parcours}
+    rows["libelle_parcours"] = rows["parcours"].map(labels)
+    rows["provisoire"] = rows["provisoire"].map(_flag)
+    rows["symbole"] = [verdict_symbol(v, p) for v, p in zip(rows["verdict"], rows["provisoire"])]
+    rows["verdict_affiche"] = [verdict_text(v, p) for v, p in zip(rows["verdict"], rows["provisoire"])]
+    rows["deploiement"] = pd.to_datetime(rows["deploiement"]).dt.date
+    return rows
+
+
+def last_data_month(db: Database) -> date | None:
+    """The latest month holding at least one stored value."""
+    row = db.query_one("SELECT max(mois) FROM valeurs")
+    return row[0] if row and row[0] is not None else None
+
+
+def deployment_status(deployment: str | None, last: date | None) -> str:
+    """« déployé », « pas encore déployé (prévu en déc. 2026) » or « non planifié »."""
+    if not deployment:
+        return "non planifié"
+    month = parse_month_code(deployment)
+    if last is not None and month <= last:
+        return "déployé"
+    return f"pas encore déployé (prévu en {format_month(month)})"
+
+
+def parcours_status(db: Database, ref: Referentiel, verdicts: pd.DataFrame,
+                    direction: str | None = None) -> pd.DataFrame:
+    """One row per parcours: deployment, status, months of hindsight, verdict counts and stored score."""
+    last = last_data_month(db)
+    scores = lecture.stored_scores(db, "parcours").set_index("code")["score"]
+    rows = []
+    for p in ref.parcours:
+        if direction and p.direction != direction:
+            continue
+        mine = verdicts[verdicts["parcours"] == p.code]
+        status = deployment_status(p.date_deploiement, last)
+        counts = mine["verdict"].map(COUNT_COLUMNS).value_counts()
+        rows.append({
+            "code": p.code, "libelle": p.libelle, "direction": p.direction, "public": p.public,
+            "deploiement": parse_month_code(p.date_deploiement) if p.date_deploiement else None,
+            "statut": status,
+            "mois_de_recul": int(mine["mois_apres"].max()) if status == "déployé" and len(mine) else 0,
+            "amelioration": int(counts.get("amelioration", 0)),
+            "pas_de_changement": int(counts.get("pas_de_changement", 0)),
+            "degradation": int(counts.get("degradation", 0)),
+            "insuffisant": int(counts.get("insuffisant", 0)),
+            "provisoires": int(mine["provisoire"].sum()),
+            "score": scores.get(p.code, np.nan),
+        })
+    return pd.DataFrame(rows, columns=["code", "libelle", "direction", "public", "deploiement", "statut",
+                                       "mois_de_recul", "amelioration", "pas_de_changement", "degradation",
+                                       "insuffisant", "provisoires", "score"])
+
+
+@dataclass(frozen=True)
+class ChiffresVerdicts:
+    """How many parcours are deployed, still in observation, and carry a verdict."""
+
+    deployes: int
+    en_observation: int  # deployed, fewer than 12 months of hindsight
+    avec_verdict: int  # at least one indicator judged (provisional or final)
+    avec_amelioration: int
+    avec_degradation: int
+
+
+def verdict_figures(status: pd.DataFrame) -> ChiffresVerdicts:
+    """The key figures of the verdicts, from ``parcours_status``."""
+    deployed = status[status["statut"] == "déployé"]
+    judged = status[(status["amelioration"] + status["pas_de_changement"] + status["degradation"]) > 0]
+    return ChiffresVerdicts(
+        deployes=len(deployed),
+        en_observation=int((deployed["mois_de_recul"] < FINAL_MONTHS_AFTER).sum()),
+        avec_verdict=len(judged),
+        avec_amelioration=int((status["amelioration"] > 0).sum()),
+        avec_degradation=int((status["degradation"] > 0).sum()),
+    )
+
+
+def counts_by_group(verdicts: pd.DataFrame) -> pd.DataFrame:
+    """Verdict counts per engagement (1 to 4) and per family; an indicator may count in both.
+
+    Columns: groupe, type (engagement | famille), amelioration, pas_de_changement, degradation,
+    hausse_ou_baisse, insuffisant, provisoires, total (parcours × indicateur series).
+    """
+    rows = []
+    groups = [("engagement", n, verdicts["engagement"] == n) for n in ENGAGEMENTS]
+    families = sorted(f for f in verdicts["famille"].dropna().unique())
+    groups += [("famille", f, verdicts["famille"] == f) for f in families]
+    for kind, key, mask in groups:
+        part = verdicts[mask.fillna(False).astype(bool)]
+        counts = part["verdict"].map(COUNT_COLUMNS).value_counts()
+        row = {"groupe": group_label(key, None) if kind == "engagement" else group_label(None, key), "type": kind}
+        row.update({c: int(counts.get(c, 0)) for c in dict.fromkeys(COUNT_COLUMNS.values())})
+        row["provisoires"] = int(part["provisoire"].sum())
+        row["total"] = len(part)
+        rows.append(row)
+    columns = ["groupe", "type", *dict.fromkeys(COUNT_COLUMNS.values()), "provisoires", "total"]
+    return pd.DataFrame(rows, columns=columns)
+
+
+def verdict_grid(verdicts: pd.DataFrame, ref: Referentiel, direction: str | None = None) -> pd.DataFrame:
+    """Every parcours × indicateur cell of the heat map, with « pas de résultat » where nothing is stored."""
+    parcours = [p for p in ref.parcours if not direction or p.direction == direction]
+    indicators = [i for i in ref.indicateurs]
+    cells = pd.DataFrame([(p.code, p.libelle, i.code, i.libelle, k, n)
+                          for k, p in enumerate(parcours) for n, i in enumerate(indicators)],
+                         columns=["parcours", "libelle_parcours", "indicateur", "libelle_indicateur",
+                                  "ordre_parcours", "ordre_indicateur"])
+    stored = verdicts[["parcours", "indicateur", "verdict", "provisoire", "phrase"]]
+    grid = cells.merge(stored, on=["parcours", "indicateur"], how="left")
+    grid["verdict"] = grid["verdict"].fillna(NO_RESULT)
+    grid["provisoire"] = grid["provisoire"].map(_flag)
+    grid["phrase"] = grid["phrase"].fillna("aucun résultat : parcours pas encore déployé ou sans valeur")
+    grid["symbole"] = [verdict_symbol(v, p) for v, p in zip(grid["verdict"], grid["provisoire"])]
+    grid["verdict_affiche"] = [verdict_text(v, p) for v, p in zip(grid["verdict"], grid["provisoire"])]
+    return grid
+
+
+def verdict_changes(db: Database, ref: Referentiel, direction: str | None = None) -> pd.DataFrame:
+    """Series whose verdict changed at an update of the results: previous verdict → current verdict."""
+    rows = db.query_df("""
+        SELECT r.parcours, p.direction, r.indicateur, r.verdict_precedent, r.verdict, r.provisoire, r.phrase,
+               r.calcule_le
+        FROM resultats r JOIN parcours p ON p.code = r.parcours
+        WHERE r.verdict_precedent IS NOT NULL AND r.verdict_precedent <> r.verdict
+          AND (? IS NULL OR p.direction = ?)
+        ORDER BY p.direction, r.parcours, r.indicateur
+    """, [direction, direction])
+    rows["libelle_indicateur"] = rows["indicateur"].map({i.code: i.libelle for i in ref.indicateurs})
+    rows["provisoire"] = rows["provisoire"].map(_flag)
+    rows["avant"] = rows["verdict_precedent"].map(verdict_text)
+    rows["maintenant"] = [verdict_text(v, p) for v, p in zip(rows["verdict"], rows["provisoire"])]
+    return rows
