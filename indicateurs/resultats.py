@@ -14,7 +14,7 @@ import os
 import threading
 import time
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 
 import numpy as np
 import pandas as pd
@@ -22,7 +22,7 @@ import pandas as pd
 from indicateurs.agregation import combine_effects
 from indicateurs.db import Database, retry_transient
 from indicateurs.impact.did import staggered_did
-from indicateurs.impact.serie import analyse_series
+from indicateurs.impact.serie import analyse_months
 from indicateurs.impact.verdicts import apply_fdr, interval_at
 from indicateurs.mois import is_quarter_month, parse_month_code
 from indicateurs.referentiel import Referentiel
@@ -69,55 +69,94 @@ class RapportCalcul:
 def _fingerprint(*parts) -> str:
     digest = hashlib.sha1()
     for part in parts:
-        digest.update(repr(part).encode())
+        digest.update(part.tobytes() if isinstance(part, np.ndarray) else repr(part).encode())
         digest.update(b"|")
     return digest.hexdigest()
 
 
-def _series_inputs(values: pd.DataFrame, ref: Referentiel) -> dict[tuple[str, str], tuple[pd.DataFrame, str]]:
+@dataclass(frozen=True)
+class SeriesInput:
+    """One series as the engine reads it: month ordinals (``pd.Period.ordinal``, sorted), values and,
+    for counts once a volume exists, the same months' volume (the exposure; None otherwise)."""
+
+    ordinals: np.ndarray
+    values: np.ndarray
+    exposure: np.ndarray | None
+
+
+def month_ordinals(months: pd.Series) -> np.ndarray:
+    """Monthly Period ordinals (months since January 1970) of a column of dates, without pandas Periods."""
+    return pd.to_datetime(months).to_numpy().astype("datetime64[M]").astype(np.int64)
+
+
+def _series_inputs(values: pd.DataFrame, ref: Referentiel) -> dict[tuple[str, str], tuple[SeriesInput, str]]:
     """Each deployed parcours × indicateur series (with exposure for counts), and its fingerprint."""
-    volume = values[values["indicateur"] == VOLUME].set_index(["parcours", "mois"])["valeur"]
     out = {}
-    by_key = dict(tuple(values.groupby(["parcours", "indicateur"], sort=False)))
-    last = values["mois"].max() if len(values) else None
+    if not len(values):
+        return out
+    ordinals = month_ordinals(values["mois"])
+    numbers = values["valeur"].to_numpy(dtype=float)
+    rows_of = values.groupby(["parcours", "indicateur"], sort=False).indices
+    last = values["mois"].max()
     for p in ref.parcours:
         # Not deployed (or not yet, as far as the data goes): nothing to judge.
-        if not p.date_deploiement or last is None or parse_month_code(p.date_deploiement) > last:
+        if not p.date_deploiement or parse_month_code(p.date_deploiement) > last:
             continue
+        volume_rows = rows_of.get((p.code, VOLUME))
+        if volume_rows is not None:
+            volume_rows = volume_rows[np.argsort(ordinals[volume_rows], kind="stable")]
         for ind in ref.indicateurs:
-            series = by_key.get((p.code, ind.code))
-            if series is None or series.empty:
+            rows = rows_of.get((p.code, ind.code))
+            if rows is None or not len(rows):
                 continue
-            series = series[["mois", "valeur"]].sort_values("mois").reset_index(drop=True)
+            rows = rows[np.argsort(ordinals[rows], kind="stable")]
+            months, y, exposure = ordinals[rows], numbers[rows], None
             if ind.is_count and ind.code != VOLUME:
-                exposure = volume.reindex(pd.MultiIndex.from_arrays(
-                    [[p.code] * len(series), series["mois"]])).to_numpy()
+                exposure = np.full(len(rows), np.nan)
+                if volume_rows is not None:
+                    at = np.searchsorted(ordinals[volume_rows], months)
+                    found = at < len(volume_rows)
+                    found[found] = ordinals[volume_rows[at[found]]] == months[found]
+                    exposure[found] = numbers[volume_rows[at[found]]]
                 # Without any volume yet (a first import may bring counts alone), the raw counts are
                 # judged; with a volume, only the months that have it, as rates per request.
                 if np.isfinite(exposure).any():
-                    series = series.assign(exposure=exposure).dropna()
-                    series = series[series["exposure"] > 0].reset_index(drop=True)
-            key_parts = (ENGINE_VERSION, p.date_deploiement, ind.sens, ind.unite, ind.libelle, ind.is_count,
-                         series.to_numpy().tolist())
-            out[(p.code, ind.code)] = (series, _fingerprint(*key_parts))
+                    keep = np.isfinite(y) & np.isfinite(exposure) & (exposure > 0)
+                    months, y, exposure = months[keep], y[keep], exposure[keep]
+                else:
+                    exposure = None
+            fingerprint = _fingerprint(ENGINE_VERSION, p.date_deploiement, ind.sens, ind.unite, ind.libelle,
+                                       ind.is_count, months, y, "-" if exposure is None else exposure)
+            out[(p.code, ind.code)] = (SeriesInput(months, y, exposure), fingerprint)
     return out
 
 
-def _analyse(series: pd.DataFrame, deployment: str, ind) -> tuple[dict, pd.DataFrame]:
-    """One series' record and chart; a series the engine cannot fit is « données insuffisantes », never
-    an exception, so that no series (however short or odd) stops the refresh of the others."""
+def _analyse(series: SeriesInput, deployment: str, ind) -> tuple[dict, dict[str, np.ndarray]]:
+    """One series' record and chart arrays; a series the engine cannot fit is « données insuffisantes »,
+    never an exception, so that no series (however short or odd) stops the refresh of the others."""
     family = "poisson" if ind.is_count else "gaussian"
+    usable = np.isfinite(series.values)
+    if series.exposure is not None:
+        usable &= np.isfinite(series.exposure) & (series.exposure > 0)
+    exposure = None if series.exposure is None else series.exposure[usable]
+    kwargs = dict(deployment_month=deployment, sens=ind.sens, unite=ind.unite, family=family, libelle=ind.libelle)
     try:
-        analysis = analyse_series(series, deployment_month=deployment, sens=ind.sens, unite=ind.unite,
-                                  family=family, libelle=ind.libelle)
+        record, chart = analyse_months(series.ordinals[usable], series.values[usable], exposure, **kwargs)
+        ordinals = series.ordinals[usable]
     except (ValueError, ArithmeticError, np.linalg.LinAlgError):
-        analysis = analyse_series(series.iloc[0:0], deployment_month=deployment, sens=ind.sens,
-                                  unite=ind.unite, family=family, libelle=ind.libelle)
-    return analysis.record, analysis.chart
+        record, chart = analyse_months(np.empty(0, np.int64), np.empty(0), None, **kwargs)
+        ordinals = np.empty(0, np.int64)
+    chart["mois"] = ordinals
+    return record, chart
+
+
+def _month_date(ordinal) -> date | None:
+    """The first day of a monthly Period ordinal (months since January 1970)."""
+    return date(1970 + int(ordinal) // 12, int(ordinal) % 12 + 1, 1)
 
 
 def _to_date(period):
-    return None if period is None or (isinstance(period, float) and np.isnan(period)) else period.to_timestamp().date()
+    return None if period is None or (isinstance(period, float) and np.isnan(period)) else _month_date(period.ordinal)
 
 
 def _record_row(parcours: str, indicateur: str, fingerprint: str, record: dict) -> dict:
@@ -125,6 +164,22 @@ def _record_row(parcours: str, indicateur: str, fingerprint: str, record: dict) 
            "deploiement": _to_date(record["deployment_month"]), "fin": _to_date(record["end_month"])}
     row.update({stored: record[name] for name, stored in RECORD_COLUMNS.items()})
     return row
+
+
+def _chart_table(charts: list[tuple[str, str, dict[str, np.ndarray]]]) -> pd.DataFrame | None:
+    """The stored chart rows of the refitted series, built in one go (one frame, not one per series)."""
+    if not charts:
+        return None
+    lengths = [len(c["mois"]) for _, _, c in charts]
+    ordinals = np.concatenate([c["mois"] for _, _, c in charts])
+    dates = {o: _month_date(o) for o in np.unique(ordinals).tolist()}
+    table = {"mois": [dates[o] for o in ordinals.tolist()],
+             "valeur": np.concatenate([c["valeur"] for _, _, c in charts])}
+    for name, stored in CHART_COLUMNS.items():
+        table[stored] = np.concatenate([c[name] for _, _, c in charts])
+    table["parcours"] = np.repeat([p for p, _, _ in charts], lengths)
+    table["indicateur"] = np.repeat([i for _, i, _ in charts], lengths)
+    return pd.DataFrame(table)
 
 
 def _final_verdicts(rows: pd.DataFrame, ref: Referentiel) -> pd.DataFrame:
@@ -298,9 +353,7 @@ def _refresh_once(db: Database, *, force: bool = False) -> RapportCalcul:
         ind = ref.indicateur(indicateur)
         record, chart = _analyse(series, ref.un_parcours(parcours).date_deploiement, ind)
         new_rows.append(_record_row(parcours, indicateur, fp, record))
-        chart = chart.rename(columns=CHART_COLUMNS)
-        chart["mois"] = [m.to_timestamp().date() for m in chart["mois"]]
-        charts.append(chart.assign(parcours=parcours, indicateur=indicateur))
+        charts.append((parcours, indicateur, chart))
 
     replaced = set(changed) | set(gone)
     kept = stored[[(p, i) not in replaced for p, i in zip(stored["parcours"], stored["indicateur"])]]
@@ -322,7 +375,7 @@ def _refresh_once(db: Database, *, force: bool = False) -> RapportCalcul:
     did = pd.concat([d for d in did if len(d)], ignore_index=True) if any(len(d) for d in did) else None
     aggregates = _aggregates(final, values, ref) if len(final) else None
     score_table = scores(values, ref) if len(values) else None
-    chart_table = pd.concat(charts, ignore_index=True) if charts else None
+    chart_table = _chart_table(charts)
 
     with db.transaction() as con:
         con.execute("DELETE FROM resultats")

@@ -107,8 +107,21 @@ def before_after(values, deployment_month, *, baseline_months: int | None = 12,
     when given). Missing months are simply absent from the means. Why: a first, model-free
     description of what changed, shown beside the segmented regression.
     """
-    before, after = _split(monthly_values(values), deployment_month, baseline_months, end_month)
-    b, a = before.to_numpy(), after.to_numpy()
+    series = monthly_values(values)
+    if end_month is not None:
+        series = series[series.index <= to_month(end_month)]
+    return before_after_months(series.index.asi8, series.to_numpy(), to_month(deployment_month).ordinal,
+                               baseline_months=baseline_months)
+
+
+def before_after_months(ordinals: np.ndarray, values: np.ndarray, deployment_ordinal: int, *,
+                        baseline_months: int | None = 12) -> BeforeAfter:
+    """``before_after`` on plain arrays: month ordinals (``pd.Period.ordinal``, sorted, no missing value)
+    and their values. Why: the refresh calls it once per series, and pandas costs more than the sums."""
+    before = ordinals < deployment_ordinal
+    if baseline_months is not None:
+        before &= ordinals >= deployment_ordinal - baseline_months
+    b, a = values[before], values[ordinals >= deployment_ordinal]
     mean_b = float(np.mean(b)) if len(b) else math.nan
     mean_a = float(np.mean(a)) if len(a) else math.nan
     diff = mean_a - mean_b

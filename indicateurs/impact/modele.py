@@ -175,6 +175,32 @@ def headline_weights(X, Xcf, time, post, rho: float, *, xtx_inv=None, Xw=None):
     return c, sigma
 
 
+def _grid_fits(M: np.ndarray, gaps: np.ndarray, grid: np.ndarray, n: int, k: int) -> list[tuple]:
+    """The GLS fit at every ρ of ``grid`` at once (one batched whitening, inversion and determinant):
+    (REML log-likelihood, ρ, β, σ², (X'Σ⁻¹X)⁻¹, whitened X) per ρ whose normal matrix is invertible."""
+    R = grid[:, None] ** gaps[None, :]  # correlation of each row with the previous one, per ρ
+    scale = np.sqrt(1.0 - R * R)
+    W = np.empty((len(grid),) + M.shape)
+    W[:, 0] = M[0]
+    W[:, 1:] = (M[None, 1:] - R[:, :, None] * M[None, :-1]) / scale[:, :, None]
+    logdets = 2.0 * np.log(scale).sum(axis=1)
+    Xw, yw = W[:, :, :k], W[:, :, k]
+    xtx = np.matmul(Xw.transpose(0, 2, 1), Xw)
+    try:
+        xtx_inv = np.linalg.inv(xtx)
+    except np.linalg.LinAlgError:  # some ρ make the normal matrix singular: keep the others, one by one
+        if len(grid) == 1:
+            return []
+        return [fit for i in range(len(grid)) for fit in _grid_fits(M, gaps, grid[i:i + 1], n, k)]
+    beta = np.matmul(xtx_inv, np.matmul(Xw.transpose(0, 2, 1), yw[:, :, None]))[:, :, 0]
+    resid = yw - np.matmul(Xw, beta[:, :, None])[:, :, 0]
+    sigma2 = np.maximum(np.einsum("gi,gi->g", resid, resid) / (n - k), 1e-300)
+    _, logdet_xtx = np.linalg.slogdet(xtx)
+    reml = -0.5 * ((n - k) * np.log(sigma2) + logdets + logdet_xtx)
+    return [(float(reml[i]), float(grid[i]), beta[i], float(sigma2[i]), xtx_inv[i], Xw[i])
+            for i in range(len(grid))]
+
+
 def fit_gaussian(y: np.ndarray, time: np.ndarray, post: np.ndarray, month: np.ndarray, *, harmonics: int,
                  slope_change: bool, ar1: bool = True, rho: float | None = None) -> ModelFit | None:
     """GLS fit with AR(1) errors (ρ by REML on a grid, or given); None if the design is singular or the
@@ -190,23 +216,9 @@ def fit_gaussian(y: np.ndarray, time: np.ndarray, post: np.ndarray, month: np.nd
     gaps = np.diff(time)
     M = np.column_stack([X, y])
     combos = _combos(time, post, names)
-    fits = []
-    grid = [rho] if rho is not None else (RHO_GRID if ar1 else [0.0])
+    grid = np.asarray([rho] if rho is not None else (RHO_GRID if ar1 else [0.0]), dtype=float)
     Xcf = counterfactual_design(X, names)
-    for r in grid:
-        W, logdet = _whiten(M, gaps, float(r))
-        Xw, yw = W[:, :k], W[:, k]
-        xtx = Xw.T @ Xw
-        try:
-            xtx_inv = np.linalg.inv(xtx)
-        except np.linalg.LinAlgError:
-            continue
-        beta = xtx_inv @ (Xw.T @ yw)
-        resid = yw - Xw @ beta
-        sigma2 = max(float(resid @ resid) / (n - k), 1e-300)
-        _, logdet_xtx = np.linalg.slogdet(xtx)
-        reml = -0.5 * ((n - k) * math.log(sigma2) + logdet + logdet_xtx)
-        fits.append((reml, float(r), beta, sigma2, xtx_inv, Xw))
+    fits = _grid_fits(M, gaps, grid, n, k)
     if not fits:
         return None
     top = max(f[0] for f in fits)

@@ -30,9 +30,9 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from indicateurs.impact.avant_apres import before_after
+from indicateurs.impact.avant_apres import before_after_months
 from indicateurs.impact.modele import fit_counts, fit_gaussian
-from indicateurs.mois import months_since, to_month, to_months
+from indicateurs.mois import to_month, to_months
 from indicateurs.impact.verdicts import (INSUFFICIENT, few_events_sentence, SENS, insufficient_sentence, not_estimable_sentence, is_insufficient, judge,
                                          provisional_note, sentence, sparse_sentence, unit_suffix)
 
@@ -75,30 +75,26 @@ RECORD_KEYS = ("libelle", "sens", "unite", "family", "method", "deployment_month
                "last_effect", "last_low", "last_high", "detectable", "rho")
 
 
-def _prepare(series_df: pd.DataFrame, end_month, exposure_column: str | None) -> pd.DataFrame:
-    """The usable rows, in month order: a value (and a positive exposure when one is used), up to
-    ``end_month``. Built with numpy: this runs once per series on every recompute."""
+def _prepare(series_df: pd.DataFrame, end_month, exposure_column: str | None):
+    """The usable rows, in month order, as arrays (month ordinals, values, exposure or None): a value
+    (and a positive exposure when one is used), up to ``end_month``."""
     for column in (MONTH_COLUMN, VALUE_COLUMN):
         if column not in series_df.columns:
             raise ValueError(f"Missing column {column!r}.")
-    months = to_months(series_df[MONTH_COLUMN])
-    ordinals = months.asi8
+    ordinals = to_months(series_df[MONTH_COLUMN]).asi8
     if len(np.unique(ordinals)) != len(ordinals):
         raise ValueError("The same month appears more than once.")
     values = pd.to_numeric(series_df[VALUE_COLUMN]).to_numpy(dtype=float)
     keep = np.isfinite(values) & (ordinals != np.iinfo(np.int64).min)
-    columns = {"valeur": values}
+    exposure = None
     if exposure_column is not None and exposure_column in series_df.columns:
         exposure = pd.to_numeric(series_df[exposure_column]).to_numpy(dtype=float)
         keep &= np.isfinite(exposure) & (exposure > 0)  # no rate without a positive exposure
-        columns["exposure"] = exposure
     if end_month is not None:
         keep &= ordinals <= to_month(end_month).ordinal
     rows = np.flatnonzero(keep)
     rows = rows[np.argsort(ordinals[rows], kind="stable")]
-    data = {"mois": months[rows]}
-    data.update({name: column[rows] for name, column in columns.items()})
-    return pd.DataFrame(data)
+    return ordinals[rows], values[rows], None if exposure is None else exposure[rows]
 
 
 def harmonics_for(time: np.ndarray, month: np.ndarray) -> int:
@@ -153,98 +149,125 @@ def analyse_series(series_df, *, deployment_month, sens, unite, family=None, lib
     """
     if sens not in SENS:
         raise ValueError(f"sens must be one of {SENS}, got {sens!r}.")
+    family = _family(family, unite)
+    ordinals, y, exposure = _prepare(series_df, end_month, exposure_column if family == "poisson" else None)
+    record, chart = analyse_months(ordinals, y, exposure, deployment_month=deployment_month, sens=sens,
+                                   unite=unite, family=family, libelle=libelle, baseline_months=baseline_months)
+    frame = pd.DataFrame({"mois": pd.PeriodIndex.from_ordinals(ordinals, freq="M") if len(ordinals) else
+                          pd.Series(dtype=float)} | {c: chart[c] for c in CHART_COLUMNS[1:]})
+    return SeriesAnalysis(record, frame)
+
+
+def _family(family, unite) -> str:
     if family is None:
         family = "poisson" if unite in COUNT_UNITS else "gaussian"
     if family not in ("gaussian", "poisson"):
         raise ValueError(f"family must be 'gaussian' or 'poisson', got {family!r}.")
-    data = _prepare(series_df, end_month, exposure_column if family == "poisson" else None)
+    return family
+
+
+def _calendar_months(ordinals: np.ndarray) -> np.ndarray:
+    """Calendar month 1..12 of monthly Period ordinals (months since January 1970)."""
+    return (np.asarray(ordinals, dtype=np.int64) % 12 + 1).astype(float)
+
+
+def analyse_months(ordinals: np.ndarray, y: np.ndarray, exposure: np.ndarray | None, *, deployment_month, sens,
+                   unite, family=None, libelle, baseline_months=12) -> tuple[dict, dict[str, np.ndarray]]:
+    """``analyse_series`` on plain arrays, already cleaned: month ordinals (``pd.Period.ordinal``, sorted,
+    distinct), finite values and, for counts, positive exposures (or None). Returns the flat record and
+    the chart as arrays (``CHART_COLUMNS`` but ``mois``). Why: the refresh runs it on every series, and
+    building data frames per series cost more than the models."""
+    if sens not in SENS:
+        raise ValueError(f"sens must be one of {SENS}, got {sens!r}.")
+    family = _family(family, unite)
+    ordinals = np.asarray(ordinals, dtype=np.int64)
+    y = np.asarray(y, dtype=float)
     deployment = to_month(deployment_month)
-    if data.empty:
+    dep = deployment.ordinal
+    n = len(ordinals)
+    chart = {"valeur": y, **{c: np.full(n, math.nan) for c in CHART_COLUMNS[2:]}}
+    effect_unit = unit_suffix(unite, relative=family == "poisson")
+    if n == 0:
         # No value yet (or none with its exposure): nothing to judge, but never an exception.
         record = _empty_record(
             libelle=libelle, sens=sens, unite=unite, family=family, deployment_month=deployment,
             end_month=None, months_before=0, months_after=0, n_obs=0, n_before=0, n_after=0,
-            effect_unit=unit_suffix(unite, relative=family == "poisson"), insufficient=True,
+            effect_unit=effect_unit, insufficient=True,
             verdict=INSUFFICIENT, provisoire=False, slope_estimate=None, slope_low=None, slope_high=None,
             slope_p=None, method=METHOD_POISSON if family == "poisson" else METHOD_GAUSSIAN,
             phrase=insufficient_sentence(libelle, deployment, 0, 0))
-        return SeriesAnalysis(record, pd.DataFrame({c: pd.Series(dtype=float) for c in CHART_COLUMNS}))
-    first, last = data["mois"].iloc[0], data["mois"].iloc[-1]
-    months_before = max(0, deployment.ordinal - first.ordinal)
-    months_after = max(0, last.ordinal - deployment.ordinal + 1)
-    values = pd.Series(data["valeur"].to_numpy(), index=pd.PeriodIndex(data["mois"]))
-    described = before_after(values, deployment, baseline_months=baseline_months)
-    use_exposure = "exposure" in data
+        return record, chart
+    first, last = int(ordinals[0]), int(ordinals[-1])
+    months_before = max(0, dep - first)
+    months_after = max(0, last - dep + 1)
+    described = before_after_months(ordinals, y, dep, baseline_months=baseline_months)
+    use_exposure = exposure is not None
     record = _empty_record(
         libelle=libelle, sens=sens, unite=unite, family=family, deployment_month=deployment,
-        end_month=last, months_before=months_before, months_after=months_after, n_obs=len(data),
-        n_before=described.n_before, n_after=described.n_after, mean_before=described.mean_before,
+        end_month=pd.Period(ordinal=last, freq="M"), months_before=months_before, months_after=months_after,
+        n_obs=n, n_before=described.n_before, n_after=described.n_after, mean_before=described.mean_before,
         mean_after=described.mean_after, diff=described.diff, diff_pct=described.diff_pct,
         welch_low=described.low, welch_high=described.high, welch_p=described.p_value,
-        effect_unit=unit_suffix(unite, relative=family == "poisson"), insufficient=True,
+        effect_unit=effect_unit, insufficient=True,
         verdict=INSUFFICIENT, provisoire=False, slope_estimate=None, slope_low=None, slope_high=None,
         slope_p=None, method=METHOD_POISSON_EXPOSURE if use_exposure else
         (METHOD_POISSON if family == "poisson" else METHOD_GAUSSIAN),
         phrase=insufficient_sentence(libelle, deployment, months_before, months_after))
-    chart = pd.DataFrame({"mois": data["mois"], "valeur": data["valeur"]})
-    for column in CHART_COLUMNS[2:]:
-        chart[column] = math.nan
     if is_insufficient(months_before, months_after):
-        return SeriesAnalysis(record, chart)
+        return record, chart
+    after_rows = ordinals >= dep
     if family == "poisson":
         # A count with a handful of events (incivilities on a small service) cannot be modelled: the
         # fit diverges towards absurd rate ratios. Below these totals the verdict is « insuffisant ».
-        before_total = data.loc[data["mois"] < deployment, "valeur"].sum()
-        after_total = data.loc[data["mois"] >= deployment, "valeur"].sum()
+        before_total = y[ordinals < dep].sum()
+        after_total = y[after_rows].sum()
         if before_total < MIN_EVENTS_BEFORE or after_total < MIN_EVENTS_AFTER or before_total + after_total == 0:
             record["phrase"] = few_events_sentence(libelle, deployment, int(before_total), int(after_total))
-            return SeriesAnalysis(record, chart)
+            return record, chart
 
-    y = data["valeur"].to_numpy(dtype=float)
-    time = np.asarray(months_since(data["mois"], first), dtype=float)
-    post = (data["mois"] >= deployment).to_numpy(dtype=float)
-    month = np.array([p.month for p in data["mois"]], dtype=float)
-    offset = np.log(data["exposure"].to_numpy(dtype=float)) if use_exposure else None
+    time = (ordinals - first).astype(float)
+    post = after_rows.astype(float)
+    month = _calendar_months(ordinals)
+    offset = np.log(exposure) if use_exposure else None
     harmonics = harmonics_for(time, month)
     slope_change = slope_allowed(family, post, y)
     n_params = 3 + slope_change + 2 * harmonics
     fit = None
-    if len(y) - n_params - (family == "gaussian") >= MIN_RESIDUAL_DF and (post == 0).any():
+    if n - n_params - (family == "gaussian") >= MIN_RESIDUAL_DF and (post == 0).any():
         fit = _fit(family, y, time, post, month, offset, harmonics, slope_change)
     if fit is None:
-        if family == "poisson" and len(y) - n_params >= MIN_RESIDUAL_DF:
+        if family == "poisson" and n - n_params >= MIN_RESIDUAL_DF:
             record["phrase"] = not_estimable_sentence(libelle, deployment)
         else:
-            record["phrase"] = sparse_sentence(libelle, deployment, len(y))
-        return SeriesAnalysis(record, chart)
+            record["phrase"] = sparse_sentence(libelle, deployment, n)
+        return record, chart
     to_report = _to_percent if family == "poisson" else (lambda x: x)
-    mean, last = fit.mean, fit.last
+    mean, last_change = fit.mean, fit.last
     effect = tuple(to_report(v) for v in (mean.estimate, *mean.interval()))
     verdict = judge(effect[1], effect[2], sens=sens, months_before=months_before, months_after=months_after)
-    notes = ([provisional_note(months_after, to_report(mean.detectable()), record["effect_unit"])]
-             if verdict.provisoire else [])
+    detectable = to_report(mean.detectable())
+    notes = [provisional_note(months_after, detectable, effect_unit)] if verdict.provisoire else []
     method = record["method"] + (SEASON_SUFFIX if fit.harmonics else "")
     slope = fit.slope
     slope_values = ((to_report(slope.estimate), *(to_report(v) for v in slope.interval()), slope.p_value)
                     if slope else (None, None, None, None))
+    level_interval = fit.level.interval()
+    last_interval = last_change.interval()
     record.update(
         method=method, n_obs=fit.n_obs,
-        level_estimate=to_report(fit.level.estimate), level_low=to_report(fit.level.interval()[0]),
-        level_high=to_report(fit.level.interval()[1]), level_p=fit.level.p_value,
+        level_estimate=to_report(fit.level.estimate), level_low=to_report(level_interval[0]),
+        level_high=to_report(level_interval[1]), level_p=fit.level.p_value,
         slope_estimate=slope_values[0], slope_low=slope_values[1], slope_high=slope_values[2],
         slope_p=slope_values[3], harmonics=fit.harmonics, hac_lags=None, dispersion=fit.dispersion,
         rho=fit.rho, effect=effect[0], effect_low=effect[1], effect_high=effect[2], effect_se=mean.se,
         effect_df=mean.df, effect_log=family == "poisson", p_value=mean.p_value,
-        last_effect=to_report(last.estimate), last_low=to_report(last.interval()[0]),
-        last_high=to_report(last.interval()[1]), detectable=to_report(mean.detectable()),
+        last_effect=to_report(last_change.estimate), last_low=to_report(last_interval[0]),
+        last_high=to_report(last_interval[1]), detectable=detectable,
         insufficient=False, verdict=verdict.label, provisoire=verdict.provisoire,
-        phrase=sentence(libelle, effect[0], effect[1], effect[2], suffix=record["effect_unit"],
+        phrase=sentence(libelle, effect[0], effect[1], effect[2], suffix=effect_unit,
                         deployment_month=deployment, verdict=verdict.label, notes=notes))
-    chart["fitted"] = fit.fitted
-    chart["counterfactual"] = fit.counterfactual
-    chart["cf_low"] = fit.cf_low
-    chart["cf_high"] = fit.cf_high
-    return SeriesAnalysis(record, chart)
+    chart.update(fitted=fit.fitted, counterfactual=fit.counterfactual, cf_low=fit.cf_low, cf_high=fit.cf_high)
+    return record, chart
 
 
 def _to_percent(log_ratio: float) -> float:
