@@ -38,6 +38,28 @@ COUNT_LABELS = {
 }
 
 
+COUNT_KEYS = list(dict.fromkeys(COUNT_COLUMNS.values()))
+
+
+def count_verdicts(verdicts: pd.DataFrame, by: str | list[str]) -> pd.DataFrame:
+    """Verdict counts per value of ``by``: one column per ``COUNT_KEYS`` (« signal à confirmer » counted
+    with « pas de changement », as everywhere), plus ``provisoires`` and ``total`` (series). One group-by,
+    shared by every page that counts verdicts, so that they all count the same way."""
+    keys = [by] if isinstance(by, str) else list(by)
+    if verdicts.empty:
+        index = pd.MultiIndex.from_tuples([], names=keys) if len(keys) > 1 else pd.Index([], name=keys[0])
+        return pd.DataFrame(0, index=index, columns=[*COUNT_KEYS, "provisoires", "total"], dtype=int)
+    column = verdicts["verdict"].map(COUNT_COLUMNS).rename("compte")
+    counts = (verdicts[keys].assign(compte=column).groupby(keys + ["compte"], sort=False).size()
+              .unstack("compte", fill_value=0).reindex(columns=COUNT_KEYS, fill_value=0))
+    grouped = verdicts.assign(provisoire=verdicts["provisoire"].map(_flag)).groupby(keys, sort=False)
+    counts = counts.reindex(grouped.size().index, fill_value=0)
+    counts["provisoires"] = grouped["provisoire"].sum().reindex(counts.index).astype(int)
+    counts["total"] = grouped.size().reindex(counts.index).astype(int)
+    counts.columns.name = None
+    return counts.astype(int)
+
+
 def verdict_symbol(verdict: str | None, provisoire: bool = False) -> str:
     """``▲`` an improvement, ``▼`` a degradation, ``●`` no change, ``○`` not enough data; ``*`` if provisional."""
     symbol = SYMBOLS.get(verdict or NO_RESULT, "–")

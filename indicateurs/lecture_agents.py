@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from indicateurs.affichage_verdicts import verdict_text
+from indicateurs.affichage_verdicts import COUNT_KEYS, count_verdicts, verdict_text
 from indicateurs.impact.verdicts import DEGRADATION, FALL, IMPROVEMENT, NO_CHANGE, RISE, SIGNAL
 from indicateurs.referentiel import Referentiel
 
@@ -78,11 +78,61 @@ def agents_pairs(verdicts: pd.DataFrame, ref: Referentiel) -> pd.DataFrame:
     return pd.concat(frames, ignore_index=True)
 
 
+# Reading order of the agents' table: where their conditions got worse first, then better, then the rest.
+READING_ORDER = {DEGRADATION: 0, IMPROVEMENT: 1, SIGNAL: 2, NO_CHANGE: 3, RISE: 3, FALL: 3}
+UNRANKED = 4
+
+
 def agents_before_after(verdicts: pd.DataFrame, ref: Referentiel) -> pd.DataFrame:
-    """The agents' indicators (family « conditions de travail des agents ») before and after, per parcours."""
+    """The agents' indicators (family « conditions de travail des agents ») before and after, per parcours.
+
+    Sorted for a reader: deteriorations first, then improvements, then the rest (signals, no change,
+    insufficient data); within each, in the referential's order of indicators, then by parcours.
+    """
     codes = [i.code for i in ref.indicateurs if i.famille == AGENTS_FAMILY]
     rows = verdicts[verdicts["indicateur"].isin(codes)].copy()
     lie = {i.code: i.lie_a for i in ref.indicateurs}
     labels = {i.code: i.libelle for i in ref.indicateurs}
     rows["lie_a"] = rows["indicateur"].map(lambda c: labels.get(lie.get(c)) if lie.get(c) else "")
-    return rows.reset_index(drop=True)
+    rows["_rang"] = rows["verdict"].map(READING_ORDER).fillna(UNRANKED)
+    rows["_ordre"] = rows["indicateur"].map({c: n for n, c in enumerate(codes)})
+    rows = rows.sort_values(["_rang", "_ordre", "parcours"], kind="stable")
+    return rows.drop(columns=["_rang", "_ordre"]).reset_index(drop=True)
+
+
+def agents_counts(agents: pd.DataFrame, ref: Referentiel) -> pd.DataFrame:
+    """Per agents' indicator (in the referential's order): its label, the users' indicator it is linked to,
+    and its verdict counts (``count_verdicts`` columns)."""
+    columns = ["indicateur", "libelle_indicateur", "lie_a", *COUNT_KEYS]
+    if agents.empty:
+        return pd.DataFrame(columns=columns)
+    first = agents.drop_duplicates("indicateur").set_index("indicateur")
+    counts = count_verdicts(agents, "indicateur")
+    order = [i.code for i in ref.indicateurs if i.code in counts.index]
+    out = counts.loc[order].rename_axis("indicateur").reset_index()
+    out["libelle_indicateur"] = out["indicateur"].map(first["libelle_indicateur"])
+    out["lie_a"] = out["indicateur"].map(first["lie_a"])
+    return out[columns]
+
+
+def placed_by_verdict(pairs: pd.DataFrame) -> pd.DataFrame:
+    """``agents_pairs`` rows placed for the quadrant chart by their verdicts: a side without a significant
+    change (no change, signal, insufficient) sits on its axis (0, no interval bar), so that a point lies in
+    the corner its situation names; a significant side keeps its estimate and interval."""
+    out = pairs.copy()
+    for side in ("usagers", "agents"):
+        quiet = ~out[f"verdict_{side}"].isin([IMPROVEMENT, DEGRADATION])
+        for column in (f"oriente_{side}", f"oriente_bas_{side}", f"oriente_haut_{side}"):
+            out.loc[quiet, column] = 0.0
+    return out
+
+
+def situation_counts(pairs: pd.DataFrame, order: list[str]) -> pd.DataFrame:
+    """How many parcours in each situation (rows, in ``order``) for each agents ↔ users pair (columns
+    « libellé agents ↔ libellé usagers »); adds that ``paire`` column to ``pairs``. Empty without pairs."""
+    if pairs.empty:
+        return pd.DataFrame()
+    pairs["paire"] = pairs["libelle_agents"] + " ↔ " + pairs["libelle_usagers"]
+    summary = pd.crosstab(pairs["quadrant"], pairs["paire"])
+    chosen = [q for q in order if q in summary.index] + [q for q in summary.index if q not in order]
+    return summary.loc[chosen].rename_axis(index="situation", columns=None).reset_index()

@@ -57,9 +57,8 @@ def mirror_values(db: Database, ref: Referentiel, direction: str | None = None) 
     out = pd.concat(frames, ignore_index=True)
     out["direction"] = out["parcours"].map(directions)
     out["ecart"] = out["agents"] - out["usagers"]
-    out["periode"] = [
-        "après" if deployments.get(p) is not None and m >= deployments[p] else "avant"
-        for p, m in zip(out["parcours"], out["mois"])]
+    deployed = pd.to_datetime(out["parcours"].map(deployments))
+    out["periode"] = np.where(pd.to_datetime(out["mois"]) >= deployed, "après", "avant").astype(object)
     return out[columns].sort_values(["paire", "parcours", "mois"]).reset_index(drop=True)
 
 
@@ -111,3 +110,18 @@ def mirror_summary(gaps: pd.DataFrame, db: Database, ref: Referentiel) -> pd.Dat
                      "libelle": f"{ref.indicateur(pair).libelle.split(' (')[0]}", "parcours": len(part),
                      "ecart_avant": before, "ecart_apres": after, "evolution": after - before})
     return pd.DataFrame(rows, columns=columns)
+
+
+def mirror_gaps_with_verdicts(gaps: pd.DataFrame, verdicts: pd.DataFrame, ref: Referentiel) -> pd.DataFrame:
+    """``mirror_gaps`` plus the stored verdict of each side (``verdict_usagers``, ``verdict_agents``, as
+    « ▲ amélioration significative »; « – » where none is stored), joined in one merge per side."""
+    out = gaps.copy()
+    if out.empty:
+        return out.assign(verdict_usagers=pd.Series(dtype=object), verdict_agents=pd.Series(dtype=object))
+    shown = verdicts[["parcours", "indicateur", "verdict_affiche"]].drop_duplicates(["parcours", "indicateur"])
+    out["miroir"] = out["paire"].map(dict(mirror_pairs(ref)))
+    for side, key in (("usagers", "paire"), ("agents", "miroir")):
+        joined = out[["parcours", key]].merge(shown, left_on=["parcours", key], right_on=["parcours", "indicateur"],
+                                              how="left")
+        out[f"verdict_{side}"] = joined["verdict_affiche"].fillna("–").to_numpy(object)
+    return out.drop(columns="miroir")

@@ -13,8 +13,8 @@ import numpy as np
 import pandas as pd
 
 from indicateurs import lecture
-from indicateurs.affichage_verdicts import (COUNT_COLUMNS, NO_RESULT, _flag, group_label, verdict_symbol,
-                                            verdict_text)
+from indicateurs.affichage_verdicts import (COUNT_COLUMNS, NO_RESULT, _flag, count_verdicts, group_label,
+                                            verdict_symbol, verdict_text)
 from indicateurs.db import Database
 from indicateurs.format_fr import format_month
 from indicateurs.impact.verdicts import FINAL_MONTHS_AFTER
@@ -51,33 +51,36 @@ def deployment_status(deployment: str | None, last: date | None) -> str:
     return f"pas encore déployé (prévu en {format_month(month)})"
 
 
+STATUS_COLUMNS = ["code", "libelle", "direction", "public", "deploiement", "statut", "mois_de_recul",
+                  "amelioration", "pas_de_changement", "degradation", "insuffisant", "provisoires", "score"]
+
+
 def parcours_status(db: Database, ref: Referentiel, verdicts: pd.DataFrame,
                     direction: str | None = None) -> pd.DataFrame:
-    """One row per parcours: deployment, status, months of hindsight, verdict counts and stored score."""
+    """One row per parcours: deployment, status, months of hindsight, verdict counts and stored score.
+
+    The verdicts are counted in one group-by over all parcours (not one filter per parcours: at 3,000
+    parcours that loop was most of the Vue d'ensemble's cold time).
+    """
     last = last_data_month(db)
     scores = lecture.stored_scores(db, "parcours").set_index("code")["score"]
-    rows = []
-    for p in ref.parcours:
-        if direction and p.direction != direction:
-            continue
-        mine = verdicts[verdicts["parcours"] == p.code]
-        status = deployment_status(p.date_deploiement, last)
-        counts = mine["verdict"].map(COUNT_COLUMNS).value_counts()
-        rows.append({
-            "code": p.code, "libelle": p.libelle, "direction": p.direction, "public": p.public,
-            "deploiement": parse_month_code(p.date_deploiement) if p.date_deploiement else None,
-            "statut": status,
-            "mois_de_recul": int(mine["mois_apres"].max()) if status == "déployé" and len(mine) else 0,
-            "amelioration": int(counts.get("amelioration", 0)),
-            "pas_de_changement": int(counts.get("pas_de_changement", 0)),
-            "degradation": int(counts.get("degradation", 0)),
-            "insuffisant": int(counts.get("insuffisant", 0)),
-            "provisoires": int(mine["provisoire"].sum()),
-            "score": scores.get(p.code, np.nan),
-        })
-    return pd.DataFrame(rows, columns=["code", "libelle", "direction", "public", "deploiement", "statut",
-                                       "mois_de_recul", "amelioration", "pas_de_changement", "degradation",
-                                       "insuffisant", "provisoires", "score"])
+    chosen = [p for p in ref.parcours if not direction or p.direction == direction]
+    codes = [p.code for p in chosen]
+    status = pd.DataFrame({
+        "code": codes, "libelle": [p.libelle for p in chosen], "direction": [p.direction for p in chosen],
+        "public": [p.public for p in chosen],
+        "deploiement": [parse_month_code(p.date_deploiement) if p.date_deploiement else None for p in chosen],
+        "statut": [deployment_status(p.date_deploiement, last) for p in chosen],
+    }, columns=STATUS_COLUMNS[:6])
+    mine = verdicts[verdicts["parcours"].isin(codes)]
+    counts = count_verdicts(mine, "parcours").reindex(codes, fill_value=0)
+    hindsight = mine.groupby("parcours")["mois_apres"].max().reindex(codes)
+    deployed = (status["statut"] == "déployé").to_numpy() & hindsight.notna().to_numpy()
+    status["mois_de_recul"] = np.where(deployed, hindsight.fillna(0).to_numpy(), 0).astype(int)
+    for column in ("amelioration", "pas_de_changement", "degradation", "insuffisant", "provisoires"):
+        status[column] = counts[column].to_numpy().astype(int)
+    status["score"] = scores.reindex(codes).to_numpy(float) if len(codes) else np.array([], dtype=float)
+    return status[STATUS_COLUMNS]
 
 
 @dataclass(frozen=True)

@@ -19,18 +19,21 @@ Everything reads what ``indicateurs.resultats`` stored and only reshapes it; not
 from __future__ import annotations
 
 from indicateurs.affichage_verdicts import (BADGE_COLOURS, COUNT_COLUMNS, COUNT_HEADERS, COUNT_LABELS, NO_RESULT,
-                                            PROVISIONAL_MARK, RESULT_COLUMNS, SYMBOLS, VERDICT_ORDER, _flag,
-                                            change_text, format_mean, group_label, results_for_display,
+                                            COUNT_KEYS, PROVISIONAL_MARK, RESULT_COLUMNS, SYMBOLS, VERDICT_ORDER,
+                                            _flag, change_text, count_verdicts, format_mean, group_label, results_for_display,
                                             verdict_badge, verdict_symbol, verdict_text)
 from indicateurs.impact.verdicts import (DEGRADATION, FALL, FINAL_MONTHS_AFTER, IMPROVEMENT, INSUFFICIENT,
                                          NO_CHANGE, RISE, SIGNAL)
 from indicateurs.lecture_agents import (AGENTS_FAMILY, QUADRANT_INSUFFICIENT, QUADRANTS, agents_before_after,
                                         agents_pairs, quadrant_label)
-from indicateurs.lecture_completude import CompletudeMois, completeness_last_month
+from indicateurs.lecture_completude import CompletudeMois, completeness_last_month, expected_in_month
 from indicateurs.lecture_directions import direction_effects, direction_overview, direction_scores
-from indicateurs.lecture_engagements import RATE_UNIT, did_overall, engagement_indicators, event_study
+from indicateurs.lecture_engagements import (MIN_EVENT_PARCOURS, RATE_UNIT, did_overall, engagement_indicators,
+                                             event_study, overall_and_counts, overall_with_counts,
+                                             thin_event_points)
 from indicateurs.lecture_methodologie import indicator_definitions
-from indicateurs.lecture_miroir import USERS_FAMILY, VOLUME, mirror_gaps, mirror_pairs, mirror_summary, mirror_values
+from indicateurs.lecture_miroir import (USERS_FAMILY, VOLUME, mirror_gaps, mirror_gaps_with_verdicts, mirror_pairs,
+                                        mirror_summary, mirror_values)
 from indicateurs.lecture_serie import (BASELINE_MONTHS, SerieIndicateur, effect_details, indicator_series,
                                        months_of, overview_values, revision_history, stored_values)
 from indicateurs.lecture_verdicts import (ChiffresVerdicts, counts_by_group, deployment_status, last_data_month,
@@ -38,7 +41,8 @@ from indicateurs.lecture_verdicts import (ChiffresVerdicts, counts_by_group, dep
                                           verdict_rows)
 
 __all__ = [
-    "AGENTS_FAMILY", "BADGE_COLOURS", "BASELINE_MONTHS", "COUNT_COLUMNS", "COUNT_HEADERS", "COUNT_LABELS",
+    "AGENTS_FAMILY", "BADGE_COLOURS", "COUNT_KEYS", "MIN_EVENT_PARCOURS", "count_verdicts", "expected_in_month",
+    "mirror_gaps_with_verdicts", "overall_and_counts", "overall_with_counts", "thin_event_points", "BASELINE_MONTHS", "COUNT_COLUMNS", "COUNT_HEADERS", "COUNT_LABELS",
     "DEGRADATION", "FALL", "FINAL_MONTHS_AFTER", "IMPROVEMENT", "INSUFFICIENT", "NO_CHANGE", "NO_RESULT",
     "PROVISIONAL_MARK", "QUADRANTS", "QUADRANT_INSUFFICIENT", "RATE_UNIT", "RESULT_COLUMNS", "RISE", "SIGNAL",
     "SYMBOLS", "USERS_FAMILY", "VERDICT_ORDER", "VOLUME", "ChiffresVerdicts", "CompletudeMois",

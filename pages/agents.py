@@ -3,17 +3,33 @@ that should drive them — the win-win picture, shown as it is."""
 
 from pathlib import Path
 
-import pandas as pd
 import streamlit as st
 
-from indicateurs import graphiques, tableaux
+from indicateurs import graphiques, lecture_agents, tableaux
+from indicateurs.graphique_gagnant_gagnant import win_win_by_verdict
+from indicateurs.lignes_affichees import capped, hidden_rows_sentence
 from indicateurs.db import Database
 from ui.contexte import database, referentiel, version
 from ui.graphique import show_chart
 from ui.telechargements import download_buttons
 from ui.mise_en_page import banner, empty_state, sidebar_filters
+from ui.texte import litteral
 
 COUNT_COLUMNS = tableaux.COUNT_HEADERS
+# The reader's table: short columns, wrapped on two lines so that nothing is cut at 1,440 px.
+READER_COLUMNS = ["Parcours", "Indicateur", "Verdict", "Moyenne des 12 mois avant", "Moyenne depuis le déploiement",
+                  "Écart moyen depuis le déploiement [intervalle du verdict]", "Mois de recul"]
+READER_CONFIG = {
+    "Parcours": st.column_config.TextColumn("Parcours", width=170),
+    "Indicateur": st.column_config.TextColumn("Indicateur", width=190),
+    "Verdict": st.column_config.TextColumn("Verdict", width=190),
+    "Moyenne des 12 mois avant": st.column_config.TextColumn("Avant (12 mois)", width=95),
+    "Moyenne depuis le déploiement": st.column_config.TextColumn("Depuis", width=80),
+    "Écart moyen depuis le déploiement [intervalle du verdict]": st.column_config.TextColumn(
+        "Écart moyen [intervalle]", width=150),
+    "Mois de recul": st.column_config.NumberColumn("Mois de recul", width=70)}
+WRAPPED_ROW = 66
+LIST_LIMIT = 30  # changes named one by one; the rest lead the table below
 PAIR_COLUMNS = {"parcours": "Parcours", "libelle_parcours": "Libellé", "quadrant": "Situation",
                 "verdict_affiche_usagers": "Usagers : verdict", "verdict_affiche_agents": "Agents : verdict",
                 "phrase_usagers": "Usagers : en une phrase", "phrase_agents": "Agents : en une phrase"}
@@ -24,18 +40,10 @@ def _agents(path: str, data_version: int, direction: str | None, _ref) -> dict:
     db = Database(Path(path))
     verdicts = tableaux.verdict_rows(db, _ref, direction=direction)
     agents = tableaux.agents_before_after(verdicts, _ref)
-    counts = pd.DataFrame([
-        {"indicateur": code, "libelle_indicateur": part["libelle_indicateur"].iloc[0],
-         "lie_a": part["lie_a"].iloc[0],
-         **{c: int((part["verdict"].map(tableaux.COUNT_COLUMNS) == c).sum()) for c in COUNT_COLUMNS}}
-        for code, part in agents.groupby("indicateur", sort=False)])
+    counts = lecture_agents.agents_counts(agents, _ref)[["indicateur", "libelle_indicateur", "lie_a",
+                                                         *COUNT_COLUMNS]]
     pairs = tableaux.agents_pairs(verdicts, _ref)
-    summary = pd.DataFrame()
-    if len(pairs):
-        pairs["paire"] = pairs["libelle_agents"] + " ↔ " + pairs["libelle_usagers"]
-        summary = pd.crosstab(pairs["quadrant"], pairs["paire"])
-        order = [q for q in graphiques.QUADRANT_STYLE if q in summary.index]
-        summary = summary.loc[order].rename_axis(index="situation", columns=None).reset_index()
+    summary = lecture_agents.situation_counts(pairs, list(graphiques.QUADRANT_STYLE))
     return {"agents": agents, "comptes": counts, "paires": pairs, "resume": summary}
 
 
@@ -47,9 +55,8 @@ def _figures(path: str, data_version: int, direction: str | None, _data: dict, _
                                                        "Les indicateurs des agents : verdicts des parcours")
     for code, pair in _data["paires"].groupby("indicateur_agents", sort=False) if len(_data["paires"]) else []:
         agents, users = _ref.indicateur(code), _ref.indicateur(_ref.indicateur(code).lie_a)
-        figures[code] = graphiques.win_win_quadrant(pair, users.libelle, agents.libelle,
-                                                    pair["effet_unite_usagers"].iloc[0],
-                                                    pair["effet_unite_agents"].iloc[0])
+        figures[code] = win_win_by_verdict(pair, users.libelle, agents.libelle, pair["effet_unite_usagers"].iloc[0],
+                                           pair["effet_unite_agents"].iloc[0])
     return figures
 
 
@@ -71,6 +78,24 @@ if data["agents"].empty:
 
 figures = _figures(path, data_version, direction, data, ref)
 st.subheader("Avant / après, côté agents")
+agents = data["agents"]
+for verdict, title, none in (
+        (tableaux.DEGRADATION, "▼ Là où le travail des agents s'est dégradé",
+         "Aucune dégradation significative des conditions de travail des agents."),
+        (tableaux.IMPROVEMENT, "▲ Là où il s'est amélioré",
+         "Aucune amélioration significative des conditions de travail des agents.")):
+    chosen = agents[agents["verdict"] == verdict]
+    st.markdown(f"**{title}** ({len(chosen)})")
+    if chosen.empty:
+        st.caption(none)
+    else:
+        st.markdown("\n".join(
+            f"- **{litteral(r.libelle_indicateur)}** — {litteral(r.libelle_parcours)} ({litteral(r.parcours)}) : "
+            f"{litteral(tableaux.change_text(r.estimate, r.low, r.high, r.effet_unite))}"
+            + (" · *provisoire*" if r.provisoire else "") for r in chosen.head(LIST_LIMIT).itertuples()))
+        if len(chosen) > LIST_LIMIT:
+            st.caption(f"… et {len(chosen) - LIST_LIMIT} autres, en tête du tableau ci-dessous.")
+st.markdown("**Verdicts par indicateur des agents**")
 counts = data["comptes"]
 alt = "Verdicts des indicateurs des agents : " + " ; ".join(
     f"{r.libelle_indicateur} : {r.amelioration} amélioration(s), {r.pas_de_changement} sans changement, "
@@ -78,9 +103,12 @@ alt = "Verdicts des indicateurs des agents : " + " ; ".join(
 show_chart(figures["comptes"], alt=alt, name="agents-verdicts", key="comptes", data=counts,
            columns={"indicateur": "Code", "libelle_indicateur": "Indicateur des agents",
                     "lie_a": "Indicateur usagers lié", **COUNT_COLUMNS})
-agents = data["agents"]
-st.dataframe(tableaux.results_for_display(agents).assign(**{"Indicateur usagers lié": agents["lie_a"].to_numpy()}),
-             hide_index=True, width="stretch")
+st.markdown("**Toutes les séries des agents**, dégradations d'abord, puis améliorations, puis le reste")
+table = tableaux.results_for_display(agents)[READER_COLUMNS]
+shown, hidden = capped(table)
+st.dataframe(shown, hide_index=True, width="stretch", row_height=WRAPPED_ROW, column_config=READER_CONFIG)
+if hidden:
+    st.caption(hidden_rows_sentence(hidden, len(table)))
 download_buttons(agents.drop(columns=["symbole", "verdict_affiche"]), "agents-avant-apres", key="agents")
 
 st.subheader("Gagnant-gagnant ?")
@@ -112,7 +140,8 @@ for tab, code in zip(tabs, codes):
                    data=pair[list(PAIR_COLUMNS) + ["oriente_usagers", "oriente_agents"]],
                    columns={**PAIR_COLUMNS, "oriente_usagers": "Usagers : changement orienté (+ = mieux)",
                             "oriente_agents": "Agents : changement orienté (+ = mieux)"})
-        st.caption("Les barres grises sont les intervalles des verdicts (corrigés pour comparaisons multiples). La "
-                   "situation vient des verdicts "
-                   "(après correction pour comparaisons multiples), pas de la seule position du point. Les parcours "
-                   "aux données insuffisantes n'ont pas d'estimation à placer : ils figurent dans le tableau.")
+        st.caption("Chaque point est placé par ses deux verdicts : un côté sans changement significatif est posé "
+                   "sur son axe (0), sans barre ; un côté significatif garde son changement estimé et sa "
+                   "fourchette (barre grise). Les parcours sans changement détectable des deux côtés sont donc au "
+                   "centre. Les parcours aux données insuffisantes n'ont rien à placer : ils figurent dans le "
+                   "tableau ci-dessous.")

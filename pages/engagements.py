@@ -8,13 +8,45 @@ from indicateurs import graphiques, tableaux
 from indicateurs.db import Database
 from indicateurs.format_fr import format_number
 from indicateurs.impact.verdicts import unit_suffix
+from indicateurs.lignes_affichees import wrapped_row_height
 from indicateurs.referentiel import ENGAGEMENTS
 from ui.contexte import database, referentiel, version
 from ui.graphique import show_chart
 from ui.telechargements import download_buttons
 from ui.mise_en_page import banner, empty_state, sidebar_filters
+from ui.texte import litteral
 
 COUNT_COLUMNS = tableaux.COUNT_HEADERS
+# A bare « * » at the start of a Markdown line is a bullet: escaped.
+PROVISIONAL_NOTE = ("\\* : verdict provisoire (6 à 11 mois de recul). ◐ : signal à confirmer, compté avec "
+                    "« sans changement détectable ».")
+THIN_POINTS_INTRO = (f"**Points fragiles.** Peu de parcours ont déjà beaucoup de recul : ces points de l'étude "
+                     f"reposent sur moins de {tableaux.MIN_EVENT_PARCOURS} parcours et peuvent varier beaucoup, ne "
+                     "les lisez pas comme une tendance (survolez un point pour voir sur combien de parcours il "
+                     "repose) :\n")
+STATISTICAL_DETAILS = """
+**D'où vient l'effet moyen.** La méthode (dite de Callaway et Sant'Anna, du nom de ses auteurs) compare, mois
+par mois, les parcours déjà refondus à ceux qui ne le sont pas encore. Ce qui a changé partout à la fois (un
+été, une grève, une nouvelle loi) touche les deux groupes et s'annule ; ce qui reste est attribué à la refonte.
+
+**La fourchette entre crochets** (« IC 95 % » dans le jargon, pour « intervalle de confiance ») est la plage où
+se trouve très probablement le vrai effet. Elle est élargie parce que tous les indicateurs sont examinés en même
+temps (sans cela, un ou deux paraîtraient bouger par pur hasard). Si elle ne contient pas 0, l'effet est dit
+« significatif » ; si elle contient 0, on ne peut pas exclure qu'il n'y ait eu aucun effet.
+
+**Le « test placebo ».** Avant leur refonte, les parcours ne pouvaient pas encore en ressentir l'effet : on
+mesure quand même un « effet » sur ces mois-là. S'il s'éloigne nettement de 0, les parcours comparés
+n'évoluaient déjà pas de la même façon avant la refonte, et l'effet moyen est à prendre avec prudence ; la
+lecture le dit alors en toutes lettres (« effet moyen fragile »).
+
+**Pourquoi une moyenne peut s'améliorer quand aucun parcours ne s'améliore seul.** Un parcours seul a peu de
+mois et beaucoup de variations : un petit gain s'y perd dans le bruit. Trente parcours ensemble en donnent une
+mesure bien plus précise : de petits gains dans le même sens deviennent visibles dans la moyenne. Les deux
+lectures sont vraies ensemble : « en moyenne, ça va mieux » et « on ne peut désigner aucun parcours où c'est
+sûr ».
+
+Méthode détaillée : page Méthodologie.
+"""
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
@@ -25,11 +57,19 @@ def _engagements(path: str, data_version: int, direction: str | None, _ref) -> d
     out = {"verdicts": verdicts, "comptes": tableaux.counts_by_group(verdicts), "did": overall, "par_engagement": {}}
     for number in ENGAGEMENTS:
         codes = [i.code for i in _ref.indicateurs if i.engagement == number]
+        indicators = tableaux.engagement_indicators(verdicts, _ref, number)
+        events = tableaux.event_study(db, _ref, codes)
         out["par_engagement"][number] = {
-            "indicateurs": tableaux.engagement_indicators(verdicts, _ref, number),
-            "did": overall[overall["indicateur"].isin(codes)].reset_index(drop=True),
-            "evenements": tableaux.event_study(db, _ref, codes)}
+            "indicateurs": indicators,
+            "did": tableaux.overall_with_counts(overall[overall["indicateur"].isin(codes)].reset_index(drop=True),
+                                                indicators),
+            "evenements": events, "points_fragiles": tableaux.thin_event_points(events)}
     return out
+
+
+def _step(step: str, count: int) -> str:
+    """« mois » / « trimestres », singular for one quarter."""
+    return "trimestre" if step == "trimestres" and abs(count) == 1 else step
 
 
 def _counts_alt(title: str, frame, label: str) -> str:
@@ -101,11 +141,28 @@ for tab, (number, name) in zip(tabs, ENGAGEMENTS.items()):
                        columns={"indicateur": "Code", "libelle_indicateur": "Indicateur", **COUNT_COLUMNS})
         else:
             empty_state(f"Aucun parcours de {scope} n'a encore de verdict pour cet engagement.")
-        st.dataframe(indicators[["libelle_indicateur", "parcours_ameliores", "parcours_degrades",
-                                 "parcours_sans_changement"]], hide_index=True, width="stretch", column_config={
-            "libelle_indicateur": "Indicateur", "parcours_ameliores": "▲ Amélioré dans",
-            "parcours_degrades": "▼ Dégradé dans", "parcours_sans_changement": "● Sans changement détectable dans"})
-        st.caption("* : verdict provisoire (6 à 11 mois de recul).")
+        st.markdown("\n".join(
+            f"- **{litteral(r.libelle_indicateur)}** : " + " ; ".join(
+                f"{title} ({count}) : {names}" for title, count, names in (
+                    ("▼ dégradé dans", r.degradation, r.parcours_degrades),
+                    ("▲ amélioré dans", r.amelioration, r.parcours_ameliores),
+                    ("● sans changement détectable dans", r.pas_de_changement, r.parcours_sans_changement))
+                if count) + (f" ; ○ données insuffisantes : {r.insuffisant} parcours" if r.insuffisant else "")
+            for r in indicators.itertuples()))
+        st.caption(PROVISIONAL_NOTE)
+        with st.expander("Les mêmes listes en tableau (à trier, à télécharger)"):
+            lists = indicators[["libelle_indicateur", "parcours_ameliores", "parcours_degrades",
+                                "parcours_sans_changement"]]
+            st.dataframe(lists, hide_index=True, width="stretch",
+                         row_height=wrapped_row_height(lists, {"libelle_indicateur": 28, "parcours_ameliores": 36,
+                                                               "parcours_degrades": 28,
+                                                               "parcours_sans_changement": 44}),
+                         column_config={
+                             "libelle_indicateur": st.column_config.TextColumn("Indicateur", width=200),
+                             "parcours_ameliores": st.column_config.TextColumn("▲ Amélioré dans", width=260),
+                             "parcours_degrades": st.column_config.TextColumn("▼ Dégradé dans", width=200),
+                             "parcours_sans_changement": st.column_config.TextColumn(
+                                 "● Sans changement détectable dans", width=320)})
         download_buttons(indicators, f"engagement-{number}-parcours", key=f"parcours-{number}")
 
         st.subheader("L'effet moyen sur l'ensemble des parcours")
@@ -114,24 +171,35 @@ for tab, (number, name) in zip(tabs, ENGAGEMENTS.items()):
             empty_state("L'effet d'ensemble n'est pas encore calculable : il faut des parcours déjà déployés et "
                         "d'autres pas encore, observés sur les mêmes mois.")
             continue
-        st.caption("Différence de différences échelonnée (Callaway et Sant'Anna) : l'évolution des parcours déployés "
-                   "comparée à celle des parcours pas encore déployés, sur tous les parcours (le filtre de direction "
-                   "ne s'applique pas ici). L'intervalle est corrigé pour les indicateurs examinés ensemble : il "
-                   "exclut 0 exactement quand la lecture dit « significative ». Les comptages sont des taux pour "
-                   "1 000 demandes. Un test conjoint des placebos raté est signalé dans la lecture.")
+        st.caption("L'évolution des parcours déjà déployés comparée, sur les mêmes mois, à celle des parcours pas "
+                   "encore déployés ; sur tous les parcours (le filtre de direction ne s'applique pas ici). Les "
+                   "comptages sont des taux pour 1 000 demandes.")
         shown = did.assign(
             effet=[tableaux.change_text(e, lo, hi, unit_suffix(u)) for e, lo, hi, u in
                    zip(did["estimation"], did["bas_corrige"], did["haut_corrige"], did["unite"])],
             n=did["n"].map(lambda n: format_number(n, 0)))
-        st.dataframe(shown[["libelle_indicateur", "effet", "lecture", "n"]], hide_index=True, width="stretch",
-                     column_config={"libelle_indicateur": "Indicateur", "effet": "Effet moyen [intervalle corrigé]",
-                                    "lecture": "Lecture de l'intervalle", "n": "Parcours"})
+        table = shown[["libelle_indicateur", "effet", "lecture", "n"]]
+        st.dataframe(table, hide_index=True, width="stretch",
+                     row_height=wrapped_row_height(table, {"libelle_indicateur": 30, "lecture": 58}),
+                     column_config={"libelle_indicateur": st.column_config.TextColumn("Indicateur", width=220),
+                                    "effet": st.column_config.TextColumn("Effet moyen [fourchette]", width=200),
+                                    "lecture": st.column_config.TextColumn("Verdict de la moyenne", width=420),
+                                    "n": st.column_config.TextColumn("Parcours", width=70)})
+        st.markdown("**La moyenne et les parcours, lus ensemble**")
+        st.markdown("\n".join(f"- **{litteral(r.libelle_indicateur)}** : {r.ensemble}"
+                               for r in did.itertuples() if r.ensemble))
         download_buttons(did.drop(columns=["type", "cle"]), f"engagement-{number}-effet-global", key=f"did-{number}")
         if (number, "evenements") in figures:
             events = part["evenements"]
-            st.caption("Étude d'événement : l'effet mois par mois (ou trimestre par trimestre) depuis le "
-                       "déploiement. Avant le déploiement (points creux, à gauche du pointillé), les écarts servent "
-                       "de test « placebo » : ils devraient rester proches de 0 si la comparaison est juste.")
+            st.caption("L'effet mois par mois (ou trimestre par trimestre) depuis le déploiement. Avant le "
+                       "déploiement (points creux, à gauche du pointillé), il ne devrait rien y avoir : ces points "
+                       "vérifient que la comparaison est juste et devraient rester proches de 0.")
+            thin = part["points_fragiles"]
+            if len(thin):
+                st.markdown(THIN_POINTS_INTRO + "\n".join(
+                    f"- {litteral(label)} : " + ", ".join(
+                        f"{r.periode} {_step(r.pas, r.periode)} après ({r.n} parcours)" for r in rows.itertuples())
+                    for label, rows in thin.groupby("libelle_indicateur", sort=False)))
             fig, alt = figures[(number, "evenements")]
             show_chart(fig, alt=alt, name=f"engagement-{number}-etude-evenement",
                        key=f"evenements-{number}",
@@ -139,3 +207,5 @@ for tab, (number, name) in zip(tabs, ENGAGEMENTS.items()):
                        columns={"libelle_indicateur": "Indicateur", "periode": "Période depuis le déploiement",
                                 "pas": "Pas", "placebo": "Avant le déploiement (placebo)", "estimation": "Effet",
                                 "bas": "Borne basse (95 %)", "haut": "Borne haute (95 %)", "n": "Parcours"})
+        with st.expander("Détails statistiques"):
+            st.markdown(STATISTICAL_DETAILS)
