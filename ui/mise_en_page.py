@@ -45,12 +45,15 @@ def _months(first: date | None, last: date | None) -> list[str]:
     return [month_code(m) for m in month_range(first, last)]
 
 
-def url_selectbox(label: str, options: list[str], *, key: str, format_func, default: str) -> str:
+def url_selectbox(label: str, options: list[str], *, key: str, format_func, default: str,
+                  notices: list[str] | None = None) -> str:
     """A selectbox whose value lives in the URL as ``?key=value`` (a code, readable and shareable).
 
     The URL seeds the widget on the first run; afterwards the widget writes its value back to the URL.
     Streamlit forgets a widget's state when the reader changes page, so the last value is also kept
-    under a second key and the selection follows the reader from page to page.
+    under a second key and the selection follows the reader from page to page. A value of the link that
+    is not among ``options`` gets a French notice (codes ignore case): shown where the selectbox is, or
+    added to ``notices`` for the caller to show in the page (the sidebar is easy to miss).
     """
     remembered = f"_memoire_{key}"
     current = st.session_state.get(key)
@@ -61,7 +64,11 @@ def url_selectbox(label: str, options: list[str], *, key: str, format_func, defa
         current = next((v for v in (matched, st.session_state.get(remembered)) if v in options), default)
         st.session_state.pop(key, None)
         if from_url and matched is None:
-            _link_notice(label, from_url, format_func(current))
+            notice = link_notice(label, from_url, format_func(current))
+            if notices is None:
+                st.warning(notice, icon=":material/link_off:")
+            else:
+                notices.append(notice)
     value = st.selectbox(label, options, index=options.index(current), key=key, format_func=format_func)
     st.session_state[remembered] = value
     if value == default:
@@ -71,31 +78,42 @@ def url_selectbox(label: str, options: list[str], *, key: str, format_func, defa
     return value
 
 
-def _link_notice(label: str, asked: str, shown: str) -> None:
-    """Say, in the page, that a shared link asked for something not found and what is shown instead:
+def link_notice(label: str, asked: str, shown: str) -> str:
+    """What the page says when a shared link asked for something not found, and what it shows instead:
     a reader must never take another parcours' figures for the ones in the link."""
-    st.warning(f"Le lien demande « {litteral(asked[:60])} » pour « {label} », qui n'existe pas ou n'est pas "
-               f"disponible ici : la page montre « {litteral(shown)} » à la place.", icon=":material/link_off:")
+    return (f"Le lien demande « {litteral(asked[:60])} » pour « {label} », qui n'existe pas ou n'est pas "
+            f"disponible ici : la page montre « {litteral(shown)} » à la place.")
 
 
 def sidebar_filters() -> tuple[date | None, date | None, str | None]:
-    """Period and direction, in the sidebar and in the URL (copying the link shares the view)."""
+    """Period and direction, in the sidebar and in the URL (copying the link shares the view). A link's
+    unknown direction or month is named in the page itself, above its content."""
     first, last = data_period(database())
     months = _months(first, last)
     ref = referentiel()
+    notices: list[str] = []
+    try:
+        return _sidebar_filters(months, ref, notices)
+    finally:
+        for notice in notices:
+            st.warning(notice, icon=":material/link_off:")
+
+
+def _sidebar_filters(months: list[str], ref, notices: list[str]) -> tuple[date | None, date | None, str | None]:
     with st.sidebar:
         st.subheader("Filtres")
         directions = [ALL] + [d.code for d in ref.directions]
         labels = {d.code: f"{d.code} – {d.libelle}" for d in ref.directions}
-        direction = url_selectbox("Direction", directions, key="direction", default=ALL,
+        direction = url_selectbox("Direction", directions, key="direction", default=ALL, notices=notices,
                                   format_func=lambda c: labels.get(c, "Toutes les directions"))
         if not months:
             st.caption("Aucune période disponible : la base ne contient pas encore de valeurs.")
             return None, None, direction or None
         month_label = lambda m: format_month(parse_month_code(m))  # noqa: E731
         debut = url_selectbox("Début de la période", months, key="debut", default=months[0],
-                              format_func=month_label)
-        fin = url_selectbox("Fin de la période", months, key="fin", default=months[-1], format_func=month_label)
+                              format_func=month_label, notices=notices)
+        fin = url_selectbox("Fin de la période", months, key="fin", default=months[-1], format_func=month_label,
+                            notices=notices)
     start, end = parse_month_code(debut), parse_month_code(fin)
     if start > end:
         st.sidebar.warning("Le début de la période est après la fin : les deux ont été inversés.")

@@ -16,6 +16,9 @@ import streamlit as st
 from indicateurs.roles import Utilisateur
 
 
+WAITING = "Calcul de la page en cours…"
+
+
 @dataclass(frozen=True)
 class Entree:
     script: str
@@ -74,4 +77,5 @@ def run_navigation(user: Utilisateur) -> None:
             st.caption(name)
             for _, page in shown:
                 st.page_link(page)
-    current.run()
+    with st.spinner(WAITING):  # shown after half a second: a French word while the page reads and computes
+        current.run()

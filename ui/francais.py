@@ -1,0 +1,255 @@
+"""Streamlit's own words in French, ``lang="fr"``, and a keyboard path without chart toolbars.
+
+Streamlit 1.67 has no language setting: its interface strings (the table toolbar « Show/hide columns »,
+« Download as CSV », « Search », « Fullscreen », the « Skip to main content » link, the « No results » of
+a select box, the file uploader's « Drag and drop… » and « Upload », the « Page not found » dialog, the
+« Running... » status…) are English literals in its JavaScript bundle, and its page is served as
+``<html lang="en">``. This module is the project's ONE override for that, documented in the README
+(« Français partout »):
+
+- ``install()`` (called once per run by app.py, before anything else, so that the sign-in screens, the
+  refusals and every page get it) puts a small script in the page, in a hidden container. The script
+  runs once per browser tab; a ``MutationObserver`` then, for every element Streamlit adds or changes:
+  sets ``document.documentElement.lang = "fr"``; replaces the known English texts, ``aria-label``,
+  ``title`` and ``placeholder`` by their French (``TEXTS`` exact strings, ``PATTERNS`` for the ones
+  carrying a number or a name, e.g. « Help for Score » → « Aide : Score »); takes Plotly's toolbar buttons
+  out of the Tab order (``tabindex=-1``: the mouse still has them, a keyboard no longer crosses 7 buttons
+  per chart; the chart's data and downloads are in its « Données du graphique » expander), and so are the
+  « link to this heading » anchors that only show on mouse hover; and gives the
+  page's headings an ``aria-level`` without jumps (an ``h3`` right under the ``h1`` is announced as a
+  level 2), because pages go from ``st.title`` straight to ``st.subheader``.
+- Text written by the project (Markdown, captions, headings, messages, metrics, widget labels) is never
+  touched: only Streamlit's own chrome is translated (``PAGE_TEXT`` lists what is left alone).
+- Re-check on every Streamlit upgrade: the strings come from ``streamlit/static/static/js`` and may
+  change; tests/navigateur/test_francais.py fails when an English string shows again.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+
+import streamlit as st
+
+CONTAINER_KEY = "observatoire-francais"
+
+# Streamlit's English (exact text, after trimming) → what a French reader sees.
+TEXTS: dict[str, str] = {
+    # page frame
+    "Skip to main content": "Aller au contenu principal",
+    "Collapse sidebar": "Replier le menu",
+    "Expand sidebar": "Déplier le menu",
+    "Sidebar": "Menu latéral",
+    "Main menu": "Menu principal",
+    "Link to heading": "Lien vers ce titre",
+    "Help": "Aide",
+    "Close": "Fermer",
+    "Print": "Imprimer",
+    "About": "À propos",
+    "Settings": "Paramètres",
+    "Clear cache": "Vider le cache",
+    "Copy to clipboard": "Copier",
+    # status while a page computes, connection
+    "Running...": "Calcul en cours…",
+    "Stopping...": "Arrêt en cours…",
+    "Stop": "Arrêter",
+    "Rerun": "Relancer",
+    "Always rerun": "Toujours relancer",
+    "Please wait...": "Veuillez patienter…",
+    "In progress...": "En cours…",
+    "Loading...": "Chargement…",
+    "Connecting": "Connexion en cours",
+    "Connection error": "Erreur de connexion",
+    "Connection timed out.": "Le serveur ne répond pas.",
+    "Connection lost. Please wait for the app to reconnect, then try again.":
+        "Connexion perdue. Attendez que l'application se reconnecte, puis réessayez.",
+    "Reconnected to server.": "Reconnecté au serveur.",
+    # unknown page
+    "Page not found": "Page introuvable",
+    # tables (st.dataframe)
+    "Show/hide columns": "Afficher ou masquer des colonnes",
+    "Download as CSV": "Télécharger en CSV",
+    "Search": "Rechercher",
+    "Type to search": "Tapez pour rechercher",
+    "Close Search": "Fermer la recherche",
+    "Next Result": "Résultat suivant",
+    "Previous Result": "Résultat précédent",
+    "Fullscreen": "Plein écran",
+    "Close fullscreen": "Quitter le plein écran",
+    "Exit fullscreen": "Quitter le plein écran",
+    "Sort ascending": "Trier par ordre croissant",
+    "Sort descending": "Trier par ordre décroissant",
+    "Hide column": "Masquer la colonne",
+    "Pin column": "Épingler la colonne",
+    "Unpin column": "Désépingler la colonne",
+    "Autosize": "Largeur automatique",
+    "Copy column name": "Copier le nom de la colonne",
+    "Select all": "Tout sélectionner",
+    "Clear selection": "Effacer la sélection",
+    "No data": "Aucune donnée",
+    # select boxes
+    "No results": "Aucun résultat",
+    "No options to select.": "Aucune option à choisir.",
+    "No options to select": "Aucune option à choisir",
+    "Choose an option": "Choisir une option",
+    "Choose options": "Choisir des options",
+    "Select...": "Choisir…",
+    "Open": "Ouvrir",
+    "Clear all": "Tout effacer",
+    "Clear": "Effacer",
+    # file uploader
+    "Drag and drop file here": "Glissez-déposez le fichier ici",
+    "Drag and drop a file here": "Glissez-déposez un fichier ici",
+    "Drag and drop files here": "Glissez-déposez des fichiers ici",
+    "Browse files": "Parcourir",
+    "Upload": "Parcourir",
+    "Add files": "Ajouter des fichiers",
+    "Uploading...": "Envoi en cours…",
+    "Delete": "Supprimer",
+    "Remove file": "Retirer le fichier",
+    "Error uploading file": "Échec de l'envoi du fichier",
+}
+
+# Texts carrying a name or a number: (JavaScript regular expression, French replacement).
+PATTERNS: list[tuple[str, str]] = [
+    (r"^Help for (.+)$", "Aide : $1"),
+    # « 100MB per file • CSV, XLSX, TXT »: the size is Streamlit's transport limit, not the import's (the
+    # label of the Import page says the real one), so only the accepted formats are kept.
+    (r"^(?:Limit )?[\d.,]+\s?[KMG]?B per file(?: • (.+))?$", "Formats acceptés : $1"),
+    (r"^File must be ([\d.,]+)\s?MB or smaller\.?$", "Le fichier doit faire au plus $1 Mo."),
+    (r"^(.+) files are not allowed\.$", "Les fichiers de type $1 ne sont pas acceptés."),
+    (r"^You have requested page /(.+), but no corresponding file was found in the app's pages/ directory\. "
+     r"Running the app's main page\.$", "La page « $1 » n'existe pas ou ne vous est pas ouverte : "
+                                        "l'application affiche sa page d'accueil."),
+    (r"^The page that you have requested does not seem to exist\. Running the app's main page\.$",
+     "La page demandée n'existe pas : l'application affiche sa page d'accueil."),
+]
+
+# What the project writes itself (already French, possibly a user's text): never rewritten.
+PAGE_TEXT = ", ".join([
+    '[data-testid="stMarkdown"]', '[data-testid="stCaptionContainer"]', '[data-testid="stHeading"]',
+    '[data-testid="stAlert"]', '[data-testid="stMetric"]', '[data-testid="stWidgetLabel"]',
+    '[data-testid="stExpander"] summary', '[data-testid="stTable"]', '[data-testid="stHtml"]',
+    '[data-testid="stCode"]', '[data-testid="stText"]', '[data-testid="stPageLink"]',
+    '[data-testid="stDownloadButton"]', '[data-testid="stButton"]', '[data-testid="stSpinner"]',
+    '[data-testid="stPlotlyChart"] .main-svg', '[data-baseweb="select"] [value]',
+])
+
+SCRIPT = """
+<script>
+(() => {
+  if (window.__observatoireFrancais) return;
+  window.__observatoireFrancais = true;
+  const TEXTS = %(texts)s;
+  const PATTERNS = %(patterns)s.map(([source, french]) => [new RegExp(source), french]);
+  const PAGE_TEXT = %(page_text)s;
+  const ATTRIBUTES = ["aria-label", "title", "placeholder"];
+
+  const translated = (text) => {
+    const core = text.trim();
+    if (!core) return null;
+    if (Object.prototype.hasOwnProperty.call(TEXTS, core)) return text.replace(core, TEXTS[core]);
+    for (const [pattern, french] of PATTERNS) {
+      if (pattern.test(core)) return text.replace(core, core.replace(pattern, french));
+    }
+    return null;
+  };
+  // Streamlit names toolbar buttons « Fullscreen: the element's label »: translate the part before the colon.
+  const translatedLabel = (text) => {
+    const whole = translated(text);
+    if (whole !== null) return whole;
+    const colon = text.indexOf(": ");
+    if (colon > 0) {
+      const head = translated(text.slice(0, colon));
+      if (head !== null) return head + " : " + text.slice(colon + 2);
+    }
+    return null;
+  };
+  const fixElement = (element) => {
+    for (const name of ATTRIBUTES) {
+      const value = element.getAttribute(name);
+      if (!value) continue;
+      const french = translatedLabel(value);
+      if (french !== null && french !== value) element.setAttribute(name, french);
+    }
+    const outOfTabOrder = element.classList.contains("modebar-btn")
+      || (element.nodeName === "A" && element.parentElement?.dataset.testid === "stHeaderActionElements");
+    if (outOfTabOrder && element.getAttribute("tabindex") !== "-1") element.setAttribute("tabindex", "-1");
+  };
+  const fixText = (node) => {
+    const parent = node.parentElement;
+    if (!parent || parent.closest(PAGE_TEXT)) return;
+    const french = translated(node.nodeValue);
+    if (french !== null && french !== node.nodeValue) node.nodeValue = french;
+  };
+  const skipDrawings = {acceptNode: (node) => node.nodeName === "svg" ? NodeFilter.FILTER_REJECT
+                                                                    : NodeFilter.FILTER_ACCEPT};
+  const walk = (root) => {
+    if (root.nodeType === Node.TEXT_NODE) { fixText(root); return; }
+    if (root.nodeType !== Node.ELEMENT_NODE || root.nodeName === "svg") return;
+    fixElement(root);
+    const walker = document.createTreeWalker(root, NodeFilter.SHOW_ELEMENT | NodeFilter.SHOW_TEXT, skipDrawings);
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+      if (node.nodeType === Node.TEXT_NODE) fixText(node); else fixElement(node);
+    }
+  };
+  // Headings announced without jumps: each level at most one below the previous heading of its area.
+  const fixHeadings = () => {
+    for (const [area, start] of [['[data-testid="stMain"]', 0], ['[data-testid="stSidebar"]', 1],
+                                 ['[role="dialog"]', 1]]) {
+      let previous = start;
+      for (const root of document.querySelectorAll(area)) {
+        for (const heading of root.querySelectorAll("h1, h2, h3, h4, h5, h6")) {
+          const tag = Number(heading.nodeName[1]);
+          const level = Math.min(tag, previous + 1);
+          if (level !== tag) {
+            if (heading.getAttribute("aria-level") !== String(level)) heading.setAttribute("aria-level", String(level));
+          } else if (heading.hasAttribute("aria-level")) {
+            heading.removeAttribute("aria-level");
+          }
+          previous = level;
+        }
+      }
+    }
+  };
+  const fixAll = (roots) => {
+    if (document.documentElement.lang !== "fr") document.documentElement.lang = "fr";
+    for (const root of roots) if (root.isConnected) walk(root);
+    fixHeadings();
+  };
+  new MutationObserver((records) => {
+    const roots = new Set();
+    for (const record of records) {
+      if (record.type === "childList") record.addedNodes.forEach((node) => roots.add(node));
+      else roots.add(record.target);
+    }
+    fixAll(roots);
+  }).observe(document.documentElement, {subtree: true, childList: true, characterData: true, attributes: true,
+                                        attributeFilter: ATTRIBUTES.concat(["lang"])});
+  fixAll([document.body]);
+})();
+</script>
+"""
+
+
+def script() -> str:
+    """The override script with its tables (``TEXTS``, ``PATTERNS``, ``PAGE_TEXT``) written in.
+
+    Streamlit cleans ``st.html`` with DOMPurify, which drops a script whose text holds anything shaped like
+    a tag (« < » then a letter, « / » or « ! »): the body must never contain one.
+    """
+    text = SCRIPT % {"texts": json.dumps(TEXTS, ensure_ascii=False), "patterns": json.dumps(PATTERNS),
+                     "page_text": json.dumps(PAGE_TEXT)}
+    body = text.strip().removeprefix("<script>").removesuffix("</script>")
+    if re.search(r"<[/\w!]", body):
+        raise ValueError("le script de traduction contient une balise : DOMPurify le supprimerait")
+    return text
+
+
+def install() -> None:
+    """Put the override in the page (once per run, from app.py): French for Streamlit's own strings,
+    ``lang="fr"``, chart toolbars out of the Tab order, heading levels without jumps. The container is
+    hidden, so it takes no room at the top of the page."""
+    st.html(f'<style>.st-key-{CONTAINER_KEY} {{ display: none; }}</style>')
+    with st.container(key=CONTAINER_KEY):
+        st.html(script(), unsafe_allow_javascript=True)
