@@ -44,3 +44,8 @@ def format_percent(share: float | None, decimals: int = 1) -> str:
 def format_month(d: date | None, long: bool = False) -> str:
     """``date(2026, 1, 1)`` → ``"janv. 2026"``; ``None`` → ``"non planifié"``."""
     return "non planifié" if d is None else format_month_fr(d, long)
+
+
+def format_quarter(d: date | None) -> str:
+    """The quarter a month belongs to: ``date(2023, 6, 1)`` → ``"T2 2023"``; ``None`` → ``"–"``."""
+    return "–" if d is None else f"T{(d.month - 1) // 3 + 1} {d.year}"

@@ -117,11 +117,12 @@ def agents_counts(agents: pd.DataFrame, ref: Referentiel) -> pd.DataFrame:
 
 def placed_by_verdict(pairs: pd.DataFrame) -> pd.DataFrame:
     """``agents_pairs`` rows placed for the quadrant chart by their verdicts: a side without a significant
-    change (no change, signal, insufficient) sits on its axis (0, no interval bar), so that a point lies in
-    the corner its situation names; a significant side keeps its estimate and interval."""
+    change (no change, signal) sits on its axis (0, no interval bar), so that a point lies in the corner its
+    situation names; a significant side keeps its estimate and interval; a side with insufficient data has
+    no estimate and stays unplaced."""
     out = pairs.copy()
     for side in ("usagers", "agents"):
-        quiet = ~out[f"verdict_{side}"].isin([IMPROVEMENT, DEGRADATION])
+        quiet = out[f"verdict_{side}"].isin([NO_CHANGE, SIGNAL, RISE, FALL]) & out[f"oriente_{side}"].notna()
         for column in (f"oriente_{side}", f"oriente_bas_{side}", f"oriente_haut_{side}"):
             out.loc[quiet, column] = 0.0
     return out

@@ -74,3 +74,13 @@ def completeness_last_month(db: Database, ref: Referentiel) -> CompletudeMois:
     missing = (expected.loc[~expected["recue"], MANQUANTES_COLUMNS]
                .sort_values(["direction", "mois", "parcours", "indicateur"]).reset_index(drop=True))
     return CompletudeMois(month, summary[SUMMARY_COLUMNS].sort_values("taux").reset_index(drop=True), missing)
+
+
+def missing_with_labels(missing: pd.DataFrame, ref: Referentiel) -> pd.DataFrame:
+    """The missing values (``Completude.manquantes``) with the labels a reader knows them by
+    (``libelle_indicateur`` « Agents déclarant une surcharge », ``libelle_parcours``), codes kept beside."""
+    out = missing.copy()
+    out["libelle_indicateur"] = out["indicateur"].map({i.code: i.libelle for i in ref.indicateurs}).fillna(
+        out["indicateur"])
+    out["libelle_parcours"] = out["parcours"].map({p.code: p.libelle for p in ref.parcours}).fillna(out["parcours"])
+    return out[["direction", "libelle_parcours", "libelle_indicateur", "mois", "indicateur", "parcours"]]

@@ -11,7 +11,7 @@ import pandas as pd
 
 from indicateurs.format_fr import format_number
 
-MAX_ROWS = 500
+MAX_ROWS = 1000
 
 
 def capped(frame: pd.DataFrame, limit: int = MAX_ROWS) -> tuple[pd.DataFrame, int]:

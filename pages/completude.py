@@ -3,7 +3,9 @@
 import pandas as pd
 import streamlit as st
 
+from indicateurs import tableaux
 from indicateurs.format_fr import format_month, format_number, format_percent
+from indicateurs.lignes_affichees import capped, hidden_rows_sentence
 from indicateurs.imports.completude import completude
 from indicateurs.mois import month_code
 from ui.contexte import database, referentiel, version
@@ -55,8 +57,20 @@ if debut is not None:
 if missing.empty:
     st.success("Aucune valeur manquante sur la période.")
 else:
-    shown = missing.assign(mois=[format_month(m) for m in missing["mois"]])
-    st.dataframe(shown, hide_index=True, width="stretch", column_config={
-        "direction": "Direction", "parcours": "Parcours", "indicateur": "Indicateur", "mois": "Mois"})
-    download_buttons(missing.assign(mois=[month_code(m) for m in missing["mois"]]), "valeurs_manquantes",
+    ref = referentiel()
+    labelled = tableaux.missing_with_labels(missing, ref)
+    first, hidden = capped(labelled)
+    st.dataframe(first.assign(mois=[format_month(m) for m in first["mois"]]), hide_index=True, width="stretch",
+                 column_order=["direction", "libelle_parcours", "libelle_indicateur", "mois", "indicateur",
+                               "parcours"],
+                 column_config={
+                     "direction": st.column_config.TextColumn("Direction", width=80),
+                     "libelle_parcours": st.column_config.TextColumn("Parcours", width=280),
+                     "libelle_indicateur": st.column_config.TextColumn("Valeur manquante", width=300),
+                     "mois": st.column_config.TextColumn("Mois", width=90),
+                     "indicateur": st.column_config.TextColumn("Code de l'indicateur", width=190),
+                     "parcours": st.column_config.TextColumn("Code du parcours", width=170)})
+    if hidden:
+        st.caption(hidden_rows_sentence(hidden, len(labelled)))
+    download_buttons(labelled.assign(mois=[month_code(m) for m in labelled["mois"]]), "valeurs_manquantes",
                      key="manquantes")

@@ -8,10 +8,12 @@ from indicateurs.impact.mesures import MESURES
 from indicateurs.impact.serie import MIN_EVENTS_BEFORE, MIN_OBS_ONE_HARMONIC, MIN_OBS_TWO_HARMONICS
 from indicateurs.impact.verdicts import ALPHA, FINAL_MONTHS_AFTER, MIN_MONTHS_AFTER, MIN_MONTHS_BEFORE
 from indicateurs.imports.completude import MONTHS_BEFORE_DEPLOYMENT
+from indicateurs.lignes_affichees import wrapped_row_height
 from indicateurs.score import CAP, FORMULA, RECENT_MONTHS
 from ui.contexte import referentiel
 from ui.telechargements import download_buttons
 from ui.mise_en_page import banner, empty_state, sidebar_filters
+from ui.texte import litteral
 
 GLOSSARY = [
     ("Parcours", "Une démarche vue par l'usager de bout en bout (demander une place en crèche, utiliser une "
@@ -95,12 +97,26 @@ if not ref.indicateurs:
                 "`python -m indicateurs init`.")
 else:
     definitions = tableaux.indicator_definitions(ref)
-    st.dataframe(definitions, hide_index=True, width="stretch", column_config={
-        "code": "Code", "libelle": "Indicateur", "definition": "Définition", "regle": "Règle d'or ou famille",
-        "famille": "Famille", "unite": "Unité", "sens": "Sens favorable", "periodicite": "Périodicité",
-        "cible": "Cible", "agregation": "Agrégation entre parcours", "miroir": "Indicateur miroir",
-        "lie_a": "Indicateur usagers lié (pour les agents)"})
-    download_buttons(definitions, "indicateurs", key="indicateurs")
+    for rule, part in definitions.groupby("regle", sort=False):
+        st.markdown(f"**{litteral(rule)}**")
+        st.markdown("\n".join(
+            f"- **{litteral(r.libelle)}** (`{r.code}`) : {litteral(r.definition)}  \n"
+            f"  *Unité* : {litteral(r.unite)} ; *sens favorable* : {r.sens} ; *périodicité* : {r.periodicite} ; "
+            f"*cible* : {litteral(r.cible)}" for r in part.itertuples()))
+    with st.expander("Les mêmes définitions en tableau (à trier, à télécharger)"):
+        st.dataframe(definitions, hide_index=True, width="stretch",
+                     row_height=wrapped_row_height(definitions, {"libelle": 26, "definition": 60, "regle": 26,
+                                                                 "agregation": 26, "cible": 20}),
+                     column_config={
+                         "code": st.column_config.TextColumn("Code", width=170),
+                         "libelle": st.column_config.TextColumn("Indicateur", width=190, pinned=True),
+                         "definition": st.column_config.TextColumn("Définition", width=420),
+                         "regle": st.column_config.TextColumn("Règle d'or ou famille", width=190),
+                         "famille": "Famille", "unite": "Unité", "sens": "Sens favorable",
+                         "periodicite": "Périodicité", "cible": st.column_config.TextColumn("Cible", width=150),
+                         "agregation": st.column_config.TextColumn("Agrégation entre parcours", width=190),
+                         "miroir": "Indicateur miroir", "lie_a": "Indicateur usagers lié (pour les agents)"})
+        download_buttons(definitions, "indicateurs", key="indicateurs")
 
 st.header("Comment un verdict est établi")
 st.markdown(f"""
@@ -232,6 +248,10 @@ st.markdown("""
 
 st.header("Glossaire")
 glossary = pd.DataFrame(GLOSSARY, columns=["terme", "definition"])
-st.dataframe(glossary, hide_index=True, width="stretch",
-             column_config={"terme": "Terme", "definition": "Ce que cela veut dire"})
-download_buttons(glossary, "glossaire", key="glossaire")
+st.markdown("\n".join(f"- **{term}** : {meaning}" for term, meaning in GLOSSARY))
+with st.expander("Le glossaire en tableau (à trier, à télécharger)"):
+    st.dataframe(glossary, hide_index=True, width="stretch",
+                 row_height=wrapped_row_height(glossary, {"terme": 30, "definition": 100}),
+                 column_config={"terme": st.column_config.TextColumn("Terme", width=230),
+                                "definition": st.column_config.TextColumn("Ce que cela veut dire", width=720)})
+    download_buttons(glossary, "glossaire", key="glossaire")

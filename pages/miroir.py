@@ -4,9 +4,11 @@ from pathlib import Path
 
 import streamlit as st
 
-from indicateurs import graphiques, tableaux
+from indicateurs import tableaux
+from indicateurs.graphique_miroir import mirror_gap_chart
+from indicateurs.lignes_affichees import capped, hidden_rows_sentence
 from indicateurs.db import Database
-from indicateurs.format_fr import format_number, format_value
+from indicateurs.format_fr import format_number, format_quarter, format_value
 from indicateurs.mois import month_code
 from indicateurs.referentiel import ENGAGEMENTS
 from ui.contexte import database, referentiel, version
@@ -32,20 +34,14 @@ def _points(value) -> str:
 def _mirror(path: str, data_version: int, direction: str | None, _ref) -> dict:
     db = Database(Path(path))
     values = tableaux.mirror_values(db, _ref, direction)
-    gaps = tableaux.mirror_gaps(values, _ref)
-    verdicts = tableaux.verdict_rows(db, _ref, direction=direction).set_index(["parcours", "indicateur"])
-    if len(gaps):
-        pairs = dict(tableaux.mirror_pairs(_ref))
-        gaps["verdict_usagers"] = [verdicts["verdict_affiche"].get((p, u), "–")
-                                   for p, u in zip(gaps["parcours"], gaps["paire"])]
-        gaps["verdict_agents"] = [verdicts["verdict_affiche"].get((p, pairs[u]), "–")
-                                  for p, u in zip(gaps["parcours"], gaps["paire"])]
+    gaps = tableaux.mirror_gaps_with_verdicts(tableaux.mirror_gaps(values, _ref),
+                                              tableaux.verdict_rows(db, _ref, direction=direction), _ref)
     return {"valeurs": values, "ecarts": gaps, "resume": tableaux.mirror_summary(gaps, db, _ref)}
 
 
 @st.cache_resource(show_spinner=False, max_entries=32)
 def _figure(path: str, data_version: int, direction: str | None, _data: dict, _titles: tuple):
-    return graphiques.mirror_dumbbells(_data["ecarts"], dict(_titles))
+    return mirror_gap_chart(_data["ecarts"], dict(_titles))
 
 
 st.title("Miroir agents / usagers")
@@ -106,25 +102,41 @@ alt = ("Pour chaque parcours et chaque paire, l'écart agents − usagers avant 
 show_chart(fig, alt=alt, name="miroir-ecarts", key="ecarts",
            data=gaps.assign(deploiement=gaps["deploiement"].map(lambda d: month_code(d) if d else "")),
            columns={**GAP_COLUMNS, "verdict_usagers": "Verdict usagers", "verdict_agents": "Verdict agents"})
-shown = gaps.assign(ecart_avant=gaps["ecart_avant"].map(_points), ecart_apres=gaps["ecart_apres"].map(_points),
-                    evolution=gaps["evolution"].map(_points), paire=gaps["paire"].map(titles))
+first, hidden_gaps = capped(gaps)
+shown = first.assign(ecart_avant=first["ecart_avant"].map(_points), ecart_apres=first["ecart_apres"].map(_points),
+                     evolution=first["evolution"].map(_points), paire=first["paire"].map(titles))
 st.dataframe(shown[["paire", "parcours", "ecart_avant", "ecart_apres", "evolution", "verdict_usagers",
                     "verdict_agents"]], hide_index=True, width="stretch",
-             column_config={"paire": "Paire", "parcours": "Parcours", "ecart_avant": "Écart avant",
-                            "ecart_apres": "Écart depuis", "evolution": "Évolution de l'écart",
-                            "verdict_usagers": "Verdict côté usagers", "verdict_agents": "Verdict côté agents"})
+             column_config={"paire": st.column_config.TextColumn("Paire", width=300),
+                            "parcours": st.column_config.TextColumn("Parcours", width=180),
+                            "ecart_avant": st.column_config.TextColumn("Écart avant", width=80),
+                            "ecart_apres": st.column_config.TextColumn("Écart depuis", width=80),
+                            "evolution": st.column_config.TextColumn("Évolution de l'écart", width=90),
+                            "verdict_usagers": st.column_config.TextColumn("Verdict côté usagers", width=230),
+                            "verdict_agents": st.column_config.TextColumn("Verdict côté agents", width=230)})
+if hidden_gaps:
+    st.caption(hidden_rows_sentence(hidden_gaps, len(gaps)))
 st.caption("Les verdicts de chaque volet viennent du modèle de chaque série (voir la page Méthodologie) ; l'écart "
            "et son évolution sont des moyennes descriptives des trimestres reçus.")
 
 st.subheader("Les réponses trimestrielles")
 values = tableaux.months_of(data["valeurs"], debut, fin)
-st.dataframe(values.assign(mois=values["mois"].map(month_code), paire=values["paire"].map(titles),
-                           usagers=values["usagers"].map(lambda v: format_value(v, "%")),
-                           agents=values["agents"].map(lambda v: format_value(v, "%")),
-                           ecart=values["ecart"].map(_points)),
+shown, hidden = capped(values)
+st.dataframe(shown.assign(mois=shown["mois"].map(format_quarter), paire=shown["paire"].map(titles),
+                          usagers=shown["usagers"].map(lambda v: format_value(v, "%")),
+                          agents=shown["agents"].map(lambda v: format_value(v, "%")),
+                          ecart=shown["ecart"].map(_points)),
              hide_index=True, width="stretch",
-             column_config={"paire": "Paire", "engagement": "Engagement", "parcours": "Parcours",
-                            "direction": "Direction", "mois": "Trimestre (mois)", "usagers": "Usagers",
-                            "agents": "Agents", "ecart": "Écart agents − usagers",
-                            "periode": "Avant / depuis le déploiement"})
-download_buttons(values.assign(mois=values["mois"].map(month_code)), "miroir-reponses", key="reponses")
+             column_order=["paire", "parcours", "direction", "mois", "usagers", "agents", "ecart", "periode"],
+             column_config={"paire": st.column_config.TextColumn("Paire", width=330),
+                            "parcours": st.column_config.TextColumn("Parcours", width=180),
+                            "direction": st.column_config.TextColumn("Direction", width=75),
+                            "mois": st.column_config.TextColumn("Trimestre", width=80),
+                            "usagers": st.column_config.TextColumn("Usagers", width=70),
+                            "agents": st.column_config.TextColumn("Agents", width=70),
+                            "ecart": st.column_config.TextColumn("Écart agents − usagers", width=95),
+                            "periode": st.column_config.TextColumn("Avant / depuis le déploiement", width=80)})
+if hidden:
+    st.caption(hidden_rows_sentence(hidden, len(values)))
+download_buttons(values.assign(trimestre=values["mois"].map(format_quarter), mois=values["mois"].map(month_code)),
+                 "miroir-reponses", key="reponses")
