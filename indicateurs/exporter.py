@@ -11,6 +11,8 @@ protections below hold everywhere:
   a comma file opened by French Excel may still be cut at a ``;`` inside a quoted field: the apostrophe
   placed after every separator is what keeps the piece after the cut from being a formula.
 
+Booleans are written « oui » / « non » in CSV (a real boolean in XLSX, which French Excel shows as VRAI/FAUX).
+
 French CSV: UTF-8 with BOM (so Excel shows accents), ``;``, CRLF, decimal comma: what Excel in French opens
 with a double-click. Plain CSV (for programs): UTF-8, ``,``, LF, decimal point.
 """
@@ -46,6 +48,19 @@ def neutralise_formula(text):
     if text.startswith(FORMULA_PREFIXES):
         text = "'" + text
     return _INNER_FORMULA.sub(r"\1'\2", text)
+
+
+_NEUTRALISED_INNER = re.compile(r"([;,\t\r\n][ \u00a0]*)'([=+\-@])")
+
+
+def restore_formula_text(text):
+    """The inverse of ``neutralise_formula`` for a file the project wrote and reads back (the referential's
+    CSV files): the apostrophe put before a formula character is taken off. Non-strings are returned as is."""
+    if not isinstance(text, str):
+        return text
+    if text.startswith("'") and text[1:].startswith(FORMULA_PREFIXES):
+        text = text[1:]
+    return _NEUTRALISED_INNER.sub(r"\1\2", text)
 
 
 def _neutralise_texts(series: pd.Series) -> pd.Series:
@@ -87,7 +102,7 @@ def _cell_text(value, decimal: str) -> str:
     if value is None or (not isinstance(value, (str, bytes)) and pd.api.types.is_scalar(value) and pd.isna(value)):
         return ""
     if isinstance(value, (bool, np.bool_)):
-        return str(bool(value))
+        return "oui" if value else "non"
     if isinstance(value, (int, float, np.integer, np.floating)):
         return number_text(value, decimal)
     if isinstance(value, (pd.Timestamp, datetime)):

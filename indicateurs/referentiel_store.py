@@ -7,6 +7,7 @@ from datetime import datetime
 import pandas as pd
 
 from indicateurs.db import Database
+from indicateurs.exporter import neutralise_formula
 from indicateurs.mois import month_code, parse_month_code
 from indicateurs.referentiel import Cible, Direction, Indicateur, Parcours, Referentiel, ReferentielInvalide
 
@@ -95,12 +96,14 @@ def _cell(value) -> str:
         return "oui" if value else "non"
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
-    return str(value)
+    return neutralise_formula(str(value))
 
 
 def referentiel_csv_texts(db: Database) -> dict[str, str]:
     """The stored referential (with the changes made in the app) as the texts of the four CSV files of
-    ``data/referentiel/``, in the same format, so that they load again."""
+    ``data/referentiel/``, in the same format, so that they load again. These files may be opened in Excel:
+    a text that a spreadsheet would run as a formula (a label edited in the app) gets the exporter's
+    apostrophe (``exporter.neutralise_formula``); ``exporter.restore_formula_text`` takes it off again."""
     import csv
     import io
 

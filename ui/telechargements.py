@@ -1,22 +1,26 @@
-"""Download buttons under every table: CSV for Excel in French, and XLSX."""
+"""Download buttons under every table: CSV for Excel in French, and XLSX, as the reader sees the table."""
 
 from __future__ import annotations
 
 import pandas as pd
 import streamlit as st
 
-from indicateurs.exporter import excel_csv_bytes, xlsx_bytes
+from indicateurs.export_lecteur import reader_csv_bytes, reader_xlsx_bytes
 
 
-def download_buttons(frame: pd.DataFrame, name: str, key: str) -> None:
+def download_buttons(frame: pd.DataFrame, name: str, key: str, columns: dict[str, str] | None = None) -> None:
     """« Télécharger en CSV (Excel) » (UTF-8 BOM, ``;``, decimal comma) and « Télécharger en XLSX ».
 
-    The files are built only when clicked (an XLSX costs tens of milliseconds, too much on every run),
-    and clicking does not rerun the page.
+    Both hold the table as displayed (``indicateurs.export_lecteur``): the screen's column titles (``columns``
+    maps a column to its title where the page's words differ from ``export_lecteur.TITLES``), values rounded
+    as on screen, months « 2026-10 », « oui » / « non »; the XLSX keeps every digit in a second sheet,
+    « Données brutes ». The files are built only when clicked (an XLSX costs tens of milliseconds, too much
+    on every run), and clicking does not rerun the page.
     """
     left, right = st.columns(2)
-    left.download_button("Télécharger en CSV (Excel)", lambda: excel_csv_bytes(frame), file_name=f"{name}.csv",
-                         mime="text/csv", key=f"{key}-csv", icon=":material/download:", on_click="ignore")
-    right.download_button("Télécharger en XLSX", lambda: xlsx_bytes(frame), file_name=f"{name}.xlsx",
+    left.download_button("Télécharger en CSV (Excel)", lambda: reader_csv_bytes(frame, columns),
+                         file_name=f"{name}.csv", mime="text/csv", key=f"{key}-csv", icon=":material/download:",
+                         on_click="ignore")
+    right.download_button("Télécharger en XLSX", lambda: reader_xlsx_bytes(frame, columns), file_name=f"{name}.xlsx",
                           mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                           key=f"{key}-xlsx", icon=":material/download:", on_click="ignore")
