@@ -10,6 +10,8 @@ nothing changed, and a refresh after a one-file import touching one parcours.
 
 from __future__ import annotations
 
+import os
+import resource
 import statistics
 import sys
 import tempfile
@@ -27,21 +29,32 @@ from indicateurs.valeurs import write_values  # noqa: E402
 
 
 def timed(label: str, action, repeat: int = 1) -> None:
-    durations = []
+    durations, cpu = [], []
     for _ in range(repeat):
-        start = time.perf_counter()
+        start, start_cpu = time.perf_counter(), _cpu()
         report = action()
         durations.append(time.perf_counter() - start)
-    print(f"{label:<58} {statistics.median(durations):6.2f} s   ({report.series_recalculees} séries refaites "
-          f"sur {report.series_total}, {report.indicateurs_did} indicateurs en DiD)")
+        cpu.append(_cpu() - start_cpu)
+    print(f"{label:<58} {statistics.median(durations):6.2f} s ({statistics.median(cpu):6.2f} s CPU)   "
+          f"({report.series_recalculees} séries refaites sur {report.series_total}, {report.indicateurs_did} "
+          "indicateurs en DiD)")
+
+
+def _cpu() -> float:
+    """CPU seconds of this process and of its finished children (a process pool's workers)."""
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
 
 
 def main() -> None:
+    print(f"Machine : {os.cpu_count()} cœurs, charge moyenne {os.getloadavg()[0]:.1f} au départ.")
     with tempfile.TemporaryDirectory() as folder:
-        start = time.perf_counter()
+        start, start_cpu = time.perf_counter(), _cpu()
         db = init_database(Path(folder) / "bench.duckdb", utilisateur="benchmark", with_demo=True,
                            end_month=date(2026, 10, 1)).db
-        print(f"{'création de la base de démonstration (calcul compris)':<58} {time.perf_counter() - start:6.2f} s")
+        print(f"{'création de la base de démonstration (calcul compris)':<58} {time.perf_counter() - start:6.2f} s "
+              f"({_cpu() - start_cpu:6.2f} s CPU)")
         timed("recalcul complet (processus déjà chaud)", lambda: refresh_results(db, force=True))
         timed("recalcul complet, deuxième fois", lambda: refresh_results(db, force=True))
         timed("mise à jour sans changement", lambda: refresh_results(db), repeat=3)

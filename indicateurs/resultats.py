@@ -222,17 +222,17 @@ def _did_rows(values: pd.DataFrame, ref: Referentiel, indicateur: str) -> pd.Dat
     last = data["mois"].max()
     periods = sorted(data["mois"].unique())
 
-    def cohort(code: str):
+    position = {m: i + 1 for i, m in enumerate(periods)}
+    cohorts = {}
+    for code in data["parcours"].unique():
         p = ref.un_parcours(code)
         deployment = parse_month_code(p.date_deploiement) if p.date_deploiement else None
-        if deployment is None or deployment > last:
-            return np.nan
         # first observed period at or after the deployment (quarterly series: the quarter's last month)
-        return next((m for m in periods if m >= deployment), np.nan)
-
-    data["cohorte"] = data["parcours"].map(cohort)
-    data["t"] = data["mois"].map({m: i + 1 for i, m in enumerate(periods)})
-    data["g"] = data["cohorte"].map(lambda m: {m2: i + 1 for i, m2 in enumerate(periods)}.get(m, 0))
+        cohorts[code] = (np.nan if deployment is None or deployment > last
+                         else next((m for m in periods if m >= deployment), np.nan))
+    data["cohorte"] = data["parcours"].map(cohorts)
+    data["t"] = data["mois"].map(position)
+    data["g"] = data["cohorte"].map(lambda m: position.get(m, 0))
     try:
         result = staggered_did(data, "valeur", "parcours", "t", "g", control="notyettreated")
     except (ValueError, ArithmeticError, np.linalg.LinAlgError):
@@ -269,20 +269,27 @@ def _aggregates(results: pd.DataFrame, values: pd.DataFrame, ref: Referentiel) -
     judged["engagement"] = judged["indicateur"].map({i.code: i.engagement for i in ref.indicateurs})
     log_scale = judged["effet_log"].fillna(False).astype(bool)
     judged["lineaire"] = np.where(log_scale, np.log1p(judged["effet"].astype(float) / 100), judged["effet"])
+    indicators = {i.code: i for i in ref.indicateurs}
     rows = []
     for level in ("direction", "engagement"):
-        for (group, indicateur), part in judged.dropna(subset=[level]).groupby([level, "indicateur"]):
-            ind = ref.indicateur(indicateur)
-            combined = combine_effects({"effect": part["lineaire"].to_numpy(float), "poids": part["poids"].to_numpy(float),
-                                        "se": part["effet_se"].to_numpy(float), "df": part["effet_ddl"].to_numpy(float)})
+        part = judged.dropna(subset=[level])
+        effect, weight = part["lineaire"].to_numpy(float), part["poids"].to_numpy(float)
+        se, dof = part["effet_se"].to_numpy(float), part["effet_ddl"].to_numpy(float)
+        is_log = part["effet_log"].fillna(False).astype(bool).to_numpy()
+        units = part["effet_unite"].tolist()
+        groups = part.groupby([level, "indicateur"]).indices
+        for group, indicateur in sorted(groups):
+            at = groups[(group, indicateur)]
+            ind = indicators[indicateur]
+            combined = combine_effects({"effect": effect[at], "poids": weight[at], "se": se[at], "df": dof[at]})
             if combined["n"] == 0:
                 continue
-            is_log = bool(part["effet_log"].fillna(False).astype(bool).iloc[0])
+            log_scale = bool(is_log[at[0]])
             rows.append({"niveau": level, "groupe": str(int(group)) if level == "engagement" else group,
                          "indicateur": indicateur, "libelle": ind.libelle, "sens": ind.sens,
-                         "effect": 100 * np.expm1(combined["effect"]) if is_log else combined["effect"],
-                         "effect_se": combined["se"], "effect_df": combined["df"], "effect_log": is_log,
-                         "effect_unit": part["effet_unite"].iloc[0], "n_parcours": combined["n"]})
+                         "effect": 100 * np.expm1(combined["effect"]) if log_scale else combined["effect"],
+                         "effect_se": combined["se"], "effect_df": combined["df"], "effect_log": log_scale,
+                         "effect_unit": units[at[0]], "n_parcours": combined["n"]})
     columns = ["niveau", "groupe", "indicateur", "effet", "effet_bas", "effet_haut", "effet_unite", "n_parcours",
                "verdict", "erreur_type", "p_valeur", "alerte"]
     if not rows:
@@ -342,10 +349,11 @@ def _refresh_once(db: Database, *, force: bool = False) -> RapportCalcul:
     values = db.query_df("SELECT parcours, indicateur, mois, valeur FROM valeurs ORDER BY parcours, indicateur, mois")
     values["mois"] = pd.to_datetime(values["mois"]).dt.date
     stored = db.query_df("SELECT * FROM resultats")
-    known = {} if force else dict(zip(zip(stored["parcours"], stored["indicateur"]), stored["empreinte"]))
+    stored_keys = list(zip(stored["parcours"].tolist(), stored["indicateur"].tolist()))
+    known = {} if force else dict(zip(stored_keys, stored["empreinte"].tolist()))
     inputs = _series_inputs(values, ref)
     changed = [key for key, (_, fp) in inputs.items() if known.get(key) != fp]
-    gone = [key for key in zip(stored["parcours"], stored["indicateur"]) if key not in inputs]
+    gone = [key for key in stored_keys if key not in inputs]
 
     new_rows, charts = [], []
     for parcours, indicateur in changed:
@@ -356,18 +364,19 @@ def _refresh_once(db: Database, *, force: bool = False) -> RapportCalcul:
         charts.append((parcours, indicateur, chart))
 
     replaced = set(changed) | set(gone)
-    kept = stored[[(p, i) not in replaced for p, i in zip(stored["parcours"], stored["indicateur"])]]
+    kept = stored[[key not in replaced for key in stored_keys]]
     kept = kept[[c for c in kept.columns if c not in FINAL_COLUMNS.values() and c not in ("calcule_le", "verdict_precedent")]]
     all_rows = pd.concat([kept, pd.DataFrame(new_rows)], ignore_index=True) if new_rows else kept
     final = _final_verdicts(all_rows, ref) if len(all_rows) else all_rows
     if len(final):
         final["calcule_le"] = datetime.now()
         # Remember the verdict each series had before this update, for « ce qui a changé ».
-        before = dict(zip(zip(stored["parcours"], stored["indicateur"]), stored["verdict"]))
-        previous = dict(zip(zip(stored["parcours"], stored["indicateur"]), stored["verdict_precedent"]))
+        before = dict(zip(stored_keys, stored["verdict"].tolist()))
+        previous = dict(zip(stored_keys, stored["verdict_precedent"].tolist()))
         final["verdict_precedent"] = [
             before.get(key) if before.get(key) != verdict else previous.get(key)
-            for key, verdict in zip(zip(final["parcours"], final["indicateur"]), final["verdict"])
+            for key, verdict in zip(zip(final["parcours"].tolist(), final["indicateur"].tolist()),
+                                    final["verdict"].tolist())
         ]
 
     changed_indicators = sorted({i for _, i in replaced}) if known else [i.code for i in ref.indicateurs]

@@ -145,6 +145,52 @@ def _inference(estimate: float, influence: np.ndarray | None, n: int) -> tuple[f
     return se, estimate - Z95 * se, estimate + Z95 * se, p
 
 
+def _group_time(Yw: np.ndarray, G: np.ndarray, tlist: np.ndarray, glist: np.ndarray, control: str):
+    """Every 2×2 comparison (cohort g, period t) at once per cohort: the table of group-time cells (in
+    the order g, then t) and their influence functions (n units × cells). Same sums as R's ``att_gt``
+    without covariates, vectorised over the periods because the refresh runs it for every indicator."""
+    n = Yw.shape[0]
+    periods = np.arange(1, len(tlist))
+    current = tlist[periods]
+    frames, influences = [], []
+    for g in glist:
+        treated = G == g
+        base_pre = np.flatnonzero(tlist < g)[-1]
+        post = g <= current
+        base = np.where(post, base_pre, periods - 1)
+        if control == "nevertreated":
+            controls = np.repeat(np.isinf(G)[:, None], len(periods), axis=1)
+        else:
+            controls = np.isinf(G)[:, None] | ((G[:, None] > current[None, :]) & (G != g)[:, None])
+        dy = Yw[:, periods] - Yw[:, base]
+        ok = np.isfinite(dy)
+        d1, d0 = treated[:, None] & ok, controls & ok
+        n1, n0 = d1.sum(axis=0), d0.sum(axis=0)
+        estimable = (n1 > 0) & (n0 > 0)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            m1 = np.where(d1, dy, 0.0).sum(axis=0) / n1
+            m0 = np.where(d0, dy, 0.0).sum(axis=0) / n0
+            influence = (np.where(d1, n * (dy - m1) / n1, 0.0) - np.where(d0, n * (dy - m0) / n0, 0.0))
+        influence[:, ~estimable] = 0.0
+        frames.append(pd.DataFrame({"group": g, "time": current, "base_time": tlist[base], "e": current - g,
+                                    "post": post, "estimate": np.where(estimable, m1 - m0, math.nan),
+                                    "n_treated": n1, "n_control": n0, "n": n1 + n0}))
+        influences.append(influence)
+    return pd.concat(frames, ignore_index=True), np.concatenate(influences, axis=1)
+
+
+def _cell_inference(estimate: np.ndarray, influence: np.ndarray, n: int):
+    """``_inference`` for many cells at once (columns of ``influence``)."""
+    from scipy.special import erfc
+
+    with np.errstate(invalid="ignore", divide="ignore"):
+        se = np.sqrt(np.sum(influence**2, axis=0)) / n
+        usable = np.isfinite(estimate) & (se > ZERO_SE)
+        se = np.where(usable, se, math.nan)
+        p = np.where(usable, erfc(np.abs(estimate / se) / math.sqrt(2)), math.nan)
+    return se, estimate - Z95 * se, estimate + Z95 * se, p
+
+
 def _weights_influence(cells: list[int], pg: np.ndarray, G: np.ndarray, cell_group: np.ndarray) -> np.ndarray:
     """R's ``wif``: influence of estimating the cohort-share weights, n × len(cells)."""
     share = pg[cells]
@@ -213,39 +259,10 @@ def staggered_did(df, y, unit, time, cohort, *, control="notyettreated"):
     glist = np.unique(G[np.isfinite(G)])
     if len(glist) == 0:
         raise ValueError("No treated cohort inside the observed periods.")
-    rows, influences = [], []
-    for g in glist:
-        treated = G == g
-        pre_idx = np.flatnonzero(tlist < g)
-        for ti in range(1, len(tlist)):
-            current = tlist[ti]
-            post = g <= current
-            base = pre_idx[-1] if post else ti - 1
-            if control == "nevertreated":
-                controls = np.isinf(G)
-            else:
-                controls = np.isinf(G) | ((G > current) & (G != g))
-            dy = Yw[:, ti] - Yw[:, base]
-            ok = np.isfinite(dy)
-            d1, d0 = treated & ok, controls & ok
-            n1, n0 = int(d1.sum()), int(d0.sum())
-            influence = np.zeros(n)
-            if n1 and n0:
-                m1, m0 = dy[d1].mean(), dy[d0].mean()
-                estimate = float(m1 - m0)
-                influence[d1] = n * (dy[d1] - m1) / n1
-                influence[d0] = -n * (dy[d0] - m0) / n0
-            else:
-                estimate = math.nan
-            rows.append({"group": g, "time": current, "base_time": tlist[base], "e": current - g,
-                         "post": bool(post), "estimate": estimate, "n_treated": n1, "n_control": n0,
-                         "n": n1 + n0})
-            influences.append(influence)
-    gt = pd.DataFrame(rows)
-    inf = np.column_stack(influences)
+    gt, inf = _group_time(Yw, G, tlist, glist, control)
     att = gt["estimate"].to_numpy()
-    cell_stats = [_inference(att[i], inf[:, i] if math.isfinite(att[i]) else None, n) for i in range(len(gt))]
-    gt[["se", "low", "high", "p_value"]] = np.array(cell_stats, dtype=float).reshape(len(gt), 4)
+    se, low, high, p = _cell_inference(att, inf, n)
+    gt["se"], gt["low"], gt["high"], gt["p_value"] = se, low, high, p
     gt = gt[["group", "time", "base_time", "e", "post", "estimate", "se", "low", "high", "p_value",
              "n_treated", "n_control", "n"]]
 
@@ -285,6 +302,7 @@ def staggered_did(df, y, unit, time, cohort, *, control="notyettreated"):
 
     # event study
     e_all = gt["e"].to_numpy()
+    n_treated = gt["n_treated"].to_numpy()
     es_rows, es_att, es_if = [], [], []
     for e in np.unique(e_all[finite]):
         cells = list(np.flatnonzero((e_all == e) & finite))
@@ -292,7 +310,7 @@ def staggered_did(df, y, unit, time, cohort, *, control="notyettreated"):
         est, infl = _aggregate(att, inf, cells, weights, _weights_influence(cells, pg, G, cell_group))
         se, low, high, p = _inference(est, infl, n)
         es_rows.append({"e": e, "estimate": est, "se": se, "low": low, "high": high, "p_value": p,
-                        "n": int(gt.loc[cells, "n_treated"].sum()), "n_cohorts": len(cells)})
+                        "n": int(n_treated[cells].sum()), "n_cohorts": len(cells)})
         es_att.append(est)
         es_if.append(infl)
     event_study = pd.DataFrame(es_rows)

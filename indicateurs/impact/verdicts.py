@@ -235,7 +235,8 @@ def apply_fdr(results: pd.DataFrame, *, alpha: float = ALPHA, family_column: str
     out["p_adjusted"] = adjusted
     columns = {k: [] for k in ("significant", "verdict", "verdict_unadjusted", "downgraded_by_fdr", "provisoire",
                                "phrase", "interval_low", "interval_high", "interval_level", "slope_signal")}
-    for i, row in out.iterrows():
+    # Plain dicts, not ``iterrows``: a row Series per series cost more than the verdicts themselves.
+    for i, row in enumerate(out.to_dict("records")):
         mb, ma = int(row["months_before"]), int(row["months_after"])
         if insufficient[i]:
             n_obs = row["n_obs"] if "n_obs" in out else math.nan
@@ -301,7 +302,7 @@ def apply_fdr(results: pd.DataFrame, *, alpha: float = ALPHA, family_column: str
 def _slope_words(row, adjusted_p, level: float) -> str | None:
     """« l'écart se creuse » / « l'écart se résorbe » when the slope changed significantly (at the level
     of the printed interval) and the series itself is significant; None otherwise."""
-    if adjusted_p is None or "slope_p" not in row.index:
+    if adjusted_p is None or "slope_p" not in row:
         return None
     slope, slope_p = row.get("slope_estimate"), row.get("slope_p")
     if slope is None or slope_p is None or not (math.isfinite(slope) and math.isfinite(slope_p)):
