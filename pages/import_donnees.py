@@ -52,6 +52,16 @@ def _problems_table(problems) -> pd.DataFrame:
                          for p in problems])
 
 
+def _journal_for_display(raw: pd.DataFrame) -> pd.DataFrame:
+    """The imports' journal as read on screen: counts with a thousands space, empty cells left blank."""
+    counts = ["nb_nouvelles", "nb_revisees", "nb_inchangees"]
+    numbers = ["annule_import", "annule_par"]
+    return raw.assign(
+        **{c: raw[c].map(lambda n: "" if pd.isna(n) else format_number(n, 0)) for c in counts},
+        **{c: raw[c].map(lambda n: "" if pd.isna(n) else str(int(n))) for c in numbers},
+        message=raw["message"].map(lambda m: "" if m is None or pd.isna(m) else m))
+
+
 if uploaded is not None:
     content = uploaded.getvalue()
     key = (uploaded.name, len(content), hash(content))
@@ -82,6 +92,8 @@ if uploaded is not None:
         cols[1].metric("Valeurs révisées", format_number(c.revisees, 0))
         cols[2].metric("Valeurs inchangées", format_number(c.inchangees, 0))
         per_month = c.par_direction_mois.assign(mois=lambda f: [format_month(pd.Timestamp(m).date()) for m in f["mois"]])
+        per_month = per_month.assign(**{col: per_month[col].map(lambda n: format_number(n, 0))
+                                        for col in ("nouvelles", "revisees", "inchangees") if col in per_month})
         st.dataframe(per_month, hide_index=True, width="stretch", column_config={
             "direction": "Direction", "mois": "Mois", "nouvelles": "Nouvelles", "revisees": "Révisées",
             "inchangees": "Inchangées"})
@@ -133,14 +145,15 @@ journal = list_imports(db)
 if journal.empty:
     empty_state("Aucun import pour l'instant.")
 else:
-    shown = journal[["id", "type", "fichier", "utilisateur", "horodatage", "statut", "nb_nouvelles",
-                     "nb_revisees", "nb_inchangees", "annule_import", "annule_par", "message"]]
-    st.dataframe(shown, hide_index=True, width="stretch", column_config={
-        "id": "N°", "type": "Type", "fichier": "Fichier", "utilisateur": "Par",
-        "horodatage": st.column_config.DatetimeColumn("Le", format="DD/MM/YYYY HH:mm"),
-        "statut": "Statut", "nb_nouvelles": "Nouvelles", "nb_revisees": "Révisées", "nb_inchangees": "Inchangées",
-        "annule_import": "Annule l'import", "annule_par": "Annulé par", "message": "Détail"})
-    download_buttons(shown, "journal_imports", key="journal")
+    raw = journal[["id", "type", "fichier", "utilisateur", "horodatage", "statut", "nb_nouvelles",
+                   "nb_revisees", "nb_inchangees", "annule_import", "annule_par", "message"]]
+    titles = {"id": "N°", "type": "Type", "fichier": "Fichier", "utilisateur": "Par", "horodatage": "Le",
+              "statut": "Statut", "nb_nouvelles": "Nouvelles", "nb_revisees": "Révisées",
+              "nb_inchangees": "Inchangées", "annule_import": "Annule l'import", "annule_par": "Annulé par",
+              "message": "Détail"}
+    st.dataframe(_journal_for_display(raw), hide_index=True, width="stretch", column_config={
+        **titles, "horodatage": st.column_config.DatetimeColumn("Le", format="DD/MM/YYYY HH:mm")})
+    download_buttons(raw, "journal_imports", key="journal", columns=titles)
     cancellable = journal[(journal["statut"] == STATUT_IMPORTE) & (journal["type"] != TYPE_ANNULATION)]
     if not user.est_administrateur():  # a référent cancels only its own imports (checked again on cancel)
         cancellable = cancellable[cancellable["utilisateur"].str.casefold() == user.identifiant.casefold()]

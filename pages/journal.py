@@ -35,6 +35,8 @@ shown = frame.rename(columns={
     "details": "Détail", "fichier": "Fichier", "sha256": "Empreinte sha256", "nb_lignes": "Lignes",
     "nb_nouvelles": "Nouvelles", "nb_revisees": "Révisées", "nb_inchangees": "Inchangées", "import_id": "Import n°",
     "champ": "Champ", "avant": "Valeur avant", "apres": "Valeur après", "annule_modification": "Annule la n°"})
-st.dataframe(shown, hide_index=True, width="stretch", column_config={
-    "Le": st.column_config.DatetimeColumn("Le", format="DD/MM/YYYY HH:mm:ss")})
+blank = [c for c in shown.columns if c != "Le"]  # an empty cell reads empty, not « None »
+st.dataframe(shown.assign(**{c: shown[c].astype(object).where(shown[c].notna(), "") for c in blank}),
+             hide_index=True, width="stretch", column_config={
+                 "Le": st.column_config.DatetimeColumn("Le", format="DD/MM/YYYY HH:mm:ss")})
 download_buttons(shown, "journal_audit", key="journal_audit")
