@@ -172,11 +172,12 @@ def _group_time(Yw: np.ndarray, G: np.ndarray, tlist: np.ndarray, glist: np.ndar
             m0 = np.where(d0, dy, 0.0).sum(axis=0) / n0
             influence = (np.where(d1, n * (dy - m1) / n1, 0.0) - np.where(d0, n * (dy - m0) / n0, 0.0))
         influence[:, ~estimable] = 0.0
-        frames.append(pd.DataFrame({"group": g, "time": current, "base_time": tlist[base], "e": current - g,
-                                    "post": post, "estimate": np.where(estimable, m1 - m0, math.nan),
-                                    "n_treated": n1, "n_control": n0, "n": n1 + n0}))
+        frames.append((np.full(len(periods), g), current, tlist[base], current - g, post,
+                       np.where(estimable, m1 - m0, math.nan), n1, n0, n1 + n0))
         influences.append(influence)
-    return pd.concat(frames, ignore_index=True), np.concatenate(influences, axis=1)
+    columns = ("group", "time", "base_time", "e", "post", "estimate", "n_treated", "n_control", "n")
+    table = pd.DataFrame({name: np.concatenate([f[i] for f in frames]) for i, name in enumerate(columns)})
+    return table, np.concatenate(influences, axis=1)
 
 
 def _cell_inference(estimate: np.ndarray, influence: np.ndarray, n: int):
@@ -218,31 +219,37 @@ def _prepare(df, y, unit, time, cohort, control):
     if data["time"].isna().any():
         raise ValueError(f"Column {time!r} has missing values.")
     data = data[data["y"].notna()]
-    if data.duplicated(["unit", "time"]).any():
+    # The wide panel (units × periods, both sorted) with numpy rather than pivot: same cells, less cost.
+    units, unit_row = np.unique(data["unit"].to_numpy(), return_inverse=True)
+    tlist, time_col = np.unique(data["time"].to_numpy(dtype=float), return_inverse=True)
+    if len(np.unique(unit_row * len(tlist) + time_col)) != len(data):
         raise ValueError("A unit appears twice in the same period.")
-    data["cohort"] = data["cohort"].fillna(0)
-    if (data.groupby("unit")["cohort"].nunique() > 1).any():
+    cohorts = data["cohort"].fillna(0).to_numpy(dtype=float)
+    low, high = np.full(len(units), np.inf), np.full(len(units), -np.inf)
+    np.minimum.at(low, unit_row, cohorts)
+    np.maximum.at(high, unit_row, cohorts)
+    if (low != high).any():
         raise ValueError(f"Column {cohort!r} must be constant within each unit.")
-    Y = data.pivot(index="unit", columns="time", values="y")
-    G = data.groupby("unit")["cohort"].first().reindex(Y.index).to_numpy(dtype=float)
-    tlist = Y.columns.to_numpy(dtype=float)
+    Y = np.full((len(units), len(tlist)), np.nan)
+    Y[unit_row, time_col] = data["y"].to_numpy(dtype=float)
+    G = low
     notes = []
     never = G == 0
     G = np.where(never | (G > tlist[-1]), np.inf, G)
     early = np.isfinite(G) & (G <= tlist[0])
     if early.any():
         notes.append(f"{int(early.sum())} unité(s) déjà traitée(s) à la première période, écartée(s).")
-        Y, G = Y.loc[~early], G[~early]
+        Y, G = Y[~early], G[~early]
     if not np.isinf(G).any():
         if control == "nevertreated":
             raise ValueError("No never-treated unit: use control='notyettreated'.")
         last = G.max()
         keep_t = tlist < last
-        Y, tlist = Y.loc[:, keep_t], tlist[keep_t]
+        Y, tlist = Y[:, keep_t], tlist[keep_t]
         G = np.where(G == last, np.inf, G)
         notes.append("Aucune unité jamais traitée : la dernière cohorte sert de témoin, "
                      "périodes à partir de son déploiement écartées.")
-    return Y.to_numpy(dtype=float), G, tlist, clock, notes
+    return Y, G, tlist, clock, notes
 
 
 def staggered_did(df, y, unit, time, cohort, *, control="notyettreated"):
