@@ -22,6 +22,7 @@ import pandas as pd
 from indicateurs.agregation import combine_effects
 from indicateurs.db import Database, retry_transient
 from indicateurs.impact.did import staggered_did
+from indicateurs.impact.processus import processes
 from indicateurs.impact.serie import analyse_months
 from indicateurs.impact.verdicts import apply_fdr, interval_at
 from indicateurs.mois import is_quarter_month, parse_month_code
@@ -148,6 +149,16 @@ def _analyse(series: SeriesInput, deployment: str, ind) -> tuple[dict, dict[str,
         ordinals = np.empty(0, np.int64)
     chart["mois"] = ordinals
     return record, chart
+
+
+def _analyse_task(task: tuple) -> tuple[dict, dict[str, np.ndarray]]:
+    """``_analyse`` on one task tuple (series, deployment month, indicator): what worker processes run."""
+    return _analyse(*task)
+
+
+def _did_task(task: tuple) -> pd.DataFrame:
+    """``_did_rows`` on one task tuple (values, referential, indicator code): what worker processes run."""
+    return _did_rows(*task)
 
 
 def _month_date(ordinal) -> date | None:
@@ -318,6 +329,7 @@ def _aggregates(results: pd.DataFrame, values: pd.DataFrame, ref: Referentiel) -
 _REFRESH_LOCKS: dict[str, threading.Lock] = {}
 _REFRESH_LOCKS_GUARD = threading.Lock()
 MAX_REFRESH_ROUNDS = 5
+MIN_SERIES_FOR_WORKERS = 100  # below this, forking worker processes costs more than it saves
 
 
 def refresh_results(db: Database, *, force: bool = False) -> RapportCalcul:
@@ -355,15 +367,21 @@ def _refresh_once(db: Database, *, force: bool = False) -> RapportCalcul:
     changed = [key for key, (_, fp) in inputs.items() if known.get(key) != fp]
     gone = [key for key in stored_keys if key not in inputs]
 
+    indicators = {i.code: i for i in ref.indicateurs}
+    deployments = {p.code: p.date_deploiement for p in ref.parcours}
+    tasks = [(inputs[key][0], deployments[key[0]], indicators[key[1]]) for key in changed]
+    replaced = set(changed) | set(gone)
+    changed_indicators = sorted({i for _, i in replaced}) if known else [i.code for i in ref.indicateurs]
+    # A full recompute shares its fits (and the DiD of each indicator) between worker processes; a
+    # refresh after a monthly import refits a handful of series, cheaper here than forking.
+    with processes(None if len(tasks) >= MIN_SERIES_FOR_WORKERS else 1) as run:
+        analysed = run(_analyse_task, tasks)
+        did = run(_did_task, [(values, ref, code) for code in changed_indicators])
     new_rows, charts = [], []
-    for parcours, indicateur in changed:
-        series, fp = inputs[(parcours, indicateur)]
-        ind = ref.indicateur(indicateur)
-        record, chart = _analyse(series, ref.un_parcours(parcours).date_deploiement, ind)
-        new_rows.append(_record_row(parcours, indicateur, fp, record))
+    for (parcours, indicateur), (record, chart) in zip(changed, analysed):
+        new_rows.append(_record_row(parcours, indicateur, inputs[(parcours, indicateur)][1], record))
         charts.append((parcours, indicateur, chart))
 
-    replaced = set(changed) | set(gone)
     kept = stored[[key not in replaced for key in stored_keys]]
     kept = kept[[c for c in kept.columns if c not in FINAL_COLUMNS.values() and c not in ("calcule_le", "verdict_precedent")]]
     all_rows = pd.concat([kept, pd.DataFrame(new_rows)], ignore_index=True) if new_rows else kept
@@ -379,8 +397,6 @@ def _refresh_once(db: Database, *, force: bool = False) -> RapportCalcul:
                                     final["verdict"].tolist())
         ]
 
-    changed_indicators = sorted({i for _, i in replaced}) if known else [i.code for i in ref.indicateurs]
-    did = [_did_rows(values, ref, code) for code in changed_indicators]
     did = pd.concat([d for d in did if len(d)], ignore_index=True) if any(len(d) for d in did) else None
     aggregates = _aggregates(final, values, ref) if len(final) else None
     score_table = scores(values, ref) if len(values) else None

@@ -1,0 +1,62 @@
+"""Running many independent computations (series fits, one DiD per indicator) on several processors.
+
+Why: a full recompute refits every series; each fit is independent and pure (plain arrays in, plain
+records out), so worker processes can share them. Workers are forked from the caller: they inherit the
+loaded modules (no import cost) and never touch the database (``indicateurs/db.py`` forgets its
+connections in a forked child); the caller gathers the results, in task order, and writes them. Results
+are identical whatever the number of processes: the same function runs on the same inputs.
+
+``OBSERVATOIRE_PROCESSUS`` sets the number of worker processes (default: up to 2, the processors
+there are; 1 computes in the calling process). Without ``fork`` (another OS), or if a worker dies, the
+work is done in the calling process.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from contextlib import contextmanager
+from typing import Callable, Iterator, Sequence
+
+ENV_VARIABLE = "OBSERVATOIRE_PROCESSUS"
+DEFAULT_WORKERS = 2
+
+
+def worker_count() -> int:
+    """Worker processes to use: ``OBSERVATOIRE_PROCESSUS`` if it is a positive integer, else up to 2."""
+    text = os.environ.get(ENV_VARIABLE, "").strip()
+    if text.isdigit() and int(text) > 0:
+        return int(text)
+    return max(1, min(DEFAULT_WORKERS, os.cpu_count() or 1))
+
+
+def _serial(function: Callable, tasks: Sequence) -> list:
+    return [function(task) for task in tasks]
+
+
+@contextmanager
+def processes(workers: int | None = None) -> Iterator[Callable[[Callable, Sequence], list]]:
+    """A ``run(function, tasks)`` that returns ``[function(t) for t in tasks]``, computed by ``workers``
+    forked processes (one pool for every ``run`` inside the block), or in this process when there is one
+    worker, no ``fork``, or a broken pool. ``function`` must be a module-level function."""
+    workers = worker_count() if workers is None else workers
+    if workers <= 1 or "fork" not in multiprocessing.get_all_start_methods():
+        yield _serial
+        return
+    pool = ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("fork"))
+
+    def run(function: Callable, tasks: Sequence) -> list:
+        if len(tasks) < 2:
+            return _serial(function, tasks)
+        try:
+            chunk = max(1, len(tasks) // (4 * workers))
+            return list(pool.map(function, tasks, chunksize=chunk))
+        except (BrokenProcessPool, OSError):
+            return _serial(function, tasks)
+
+    try:
+        yield run
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
