@@ -9,8 +9,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from indicateurs.format_fr import format_number, format_value
-from indicateurs.impact.format_fr import format_interval, format_signed, with_unit
+from indicateurs.format_fr import format_interval, format_number, format_signed, format_value, with_unit
 from indicateurs.impact.verdicts import DEGRADATION, FALL, IMPROVEMENT, INSUFFICIENT, NO_CHANGE, RISE, SIGNAL
 from indicateurs.referentiel import ENGAGEMENTS
 

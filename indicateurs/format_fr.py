@@ -1,31 +1,66 @@
 """Numbers, percentages and months written the French way: ``1 234,5``, ``87,5 %``, ``janv. 2026``.
 
-Thousands are separated by a narrow no-break space (U+202F) and negative numbers carry a true minus sign
-(U+2212), as the French typographic rules (and the Imprimerie nationale) ask.
+The one module for numbers a reader sees (pages, charts, fiche, downloads). Thousands are separated by a
+narrow no-break space (U+202F), negative numbers carry a true minus sign (U+2212), as the French
+typographic rules (and the Imprimerie nationale) ask; halves are rounded up, away from zero, on the number
+as written (4,25 → 4,3), as a reader would; a value that rounds to zero has no sign (never « −0,0 »); a
+missing or infinite value is « – ». ``indicateurs/impact/format_fr.py`` follows the same conventions.
 """
 
 from __future__ import annotations
 
 import math
 from datetime import date
+from decimal import ROUND_HALF_UP, Decimal
 
 from indicateurs.mois import format_month_fr
 
 NNBSP = "\u202f"
 MINUS = "\u2212"
+MISSING = "\u2013"
 UNIT_SUFFIX = {"%": f"{NNBSP}%", "jours": f"{NNBSP}j", "nombre": "", "ratio": ""}
 
 
+def _fixed(magnitude: float, decimals: int) -> str:
+    """``magnitude`` (≥ 0) with ``decimals`` digits, a half rounded up on the number as written: Python's
+    formatting rounds the binary value (2.675 → 2.67), a reader expects 2,68."""
+    written = repr(magnitude)
+    head, _, tail = written.partition(".")
+    if "e" not in written and len(tail) == decimals + 1 and tail.endswith("5"):
+        return f"{Decimal(written).quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP):,.{decimals}f}"
+    return f"{magnitude:,.{decimals}f}"
+
+
 def format_number(value: float | int | None, decimals: int = 1, *, signed: bool = False) -> str:
-    """``1234.5`` → ``"1 234,5"``; ``None``/NaN → ``"–"``; ``signed`` adds ``+`` to positive values."""
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return "–"
-    text = f"{abs(value):,.{decimals}f}".replace(",", NNBSP).replace(".", ",")
-    if value < 0 and text.strip("0,\u202f"):
+    """``1234.5`` → ``"1 234,5"``; ``None``/NaN/infinite → ``"–"``; ``signed`` adds ``+`` to positive values
+    (a value rounding to zero stays unsigned: ``"0,0"``)."""
+    if value is None or not math.isfinite(float(value)):
+        return MISSING
+    value = float(value)
+    text = _fixed(abs(value), decimals).replace(",", NNBSP).replace(".", ",")
+    if not text.strip("0,\u202f"):
+        return text
+    if value < 0:
         return MINUS + text
     if signed and value > 0:
         return "+" + text
     return text
+
+
+def format_signed(value: float | None, decimals: int = 1) -> str:
+    """A change with its sign always shown: ``7.24`` → « +7,2 », ``-2.1`` → « −2,1 », ``0.01`` → « 0,0 »."""
+    return format_number(value, decimals, signed=True)
+
+
+def format_interval(low: float | None, high: float | None, decimals: int = 1) -> str:
+    """An interval: ``(-3, -1.2)`` → « [−3,0 ; −1,2] »."""
+    return f"[{format_number(low, decimals)} ; {format_number(high, decimals)}]"
+
+
+def with_unit(text: str, suffix: str) -> str:
+    """A formatted number and its unit suffix joined by a narrow no-break space (« −2,1 j »), so that a line
+    never ends between them; no suffix, no space."""
+    return f"{text}{NNBSP}{suffix}" if suffix else text
 
 
 def format_value(value: float | None, unite: str, decimals: int | None = None, *, signed: bool = False) -> str:

@@ -15,8 +15,7 @@ import pandas as pd
 from indicateurs import lecture
 from indicateurs.affichage_verdicts import _flag, change_text
 from indicateurs.db import Database
-from indicateurs.format_fr import format_month, format_number
-from indicateurs.impact.format_fr import with_unit
+from indicateurs.format_fr import format_month, format_number, with_unit
 from indicateurs.impact.verdicts import NO_CHANGE, SIGNAL
 from indicateurs.mois import add_months, parse_month_code
 from indicateurs.referentiel import Referentiel
