@@ -21,7 +21,9 @@ import pandas as pd
 
 from indicateurs import tableaux
 from indicateurs.db import Database
-from indicateurs.impact.verdicts import DEGRADATION, IMPROVEMENT, NO_CHANGE
+from indicateurs.format_fr import format_number
+from indicateurs.impact.format_fr import format_signed, with_unit
+from indicateurs.impact.verdicts import DEGRADATION, FALL, IMPROVEMENT, INSUFFICIENT, NO_CHANGE, RISE, SIGNAL
 from indicateurs.referentiel import Indicateur, Referentiel
 
 USAGERS = "usagers"
@@ -41,6 +43,33 @@ def indicator_side(ind: Indicateur) -> str | None:
     if ind.famille == tableaux.AGENTS_FAMILY:
         return AGENTS
     return USAGERS
+
+
+SIDE_HEADERS = {USAGERS: "Usagers", AGENTS: "Agents", None: "Activité"}
+
+
+def indicator_groups(ref: Referentiel) -> dict[str, tuple[str, str]]:
+    """Each indicator's column group on the heat map: (side, rule), in the order the columns are shown.
+
+    The users' side first, by golden rule (« Règle d'or 1 » to 4) then the users' satisfaction; then the
+    agents' working conditions; the neutral volume last.
+    """
+    def key(ind: Indicateur):
+        side = indicator_side(ind)
+        rank = {USAGERS: 0, AGENTS: 1, None: 2}[side]
+        return rank, ind.engagement if side == USAGERS and ind.engagement else 9
+
+    out = {}
+    for ind in sorted(ref.indicateurs, key=key):
+        side = indicator_side(ind)
+        if side == USAGERS:
+            rule = f"Règle d'or {ind.engagement}" if ind.engagement else "Satisfaction"
+        elif side == AGENTS:
+            rule = "Conditions de travail"
+        else:
+            rule = "Volume"
+        out[ind.code] = (SIDE_HEADERS[side], rule)
+    return out
 
 
 @dataclass(frozen=True)
@@ -80,6 +109,23 @@ class CeQuiAChange:
     def side(self, cote: str) -> pd.DataFrame:
         """The significant changes of one side (« usagers » or « agents »), deteriorations first."""
         return self.changements[self.changements["cote"] == cote].reset_index(drop=True)
+
+
+# What a reader looks at first: deteriorations, improvements, the volume's moves, signals to confirm, no
+# change, not enough data, no result.
+VERDICT_RANK = {DEGRADATION: 0, IMPROVEMENT: 1, RISE: 2, FALL: 2, SIGNAL: 3, NO_CHANGE: 4, INSUFFICIENT: 5}
+
+
+def verdict_rank(verdict: str | None) -> int:
+    """Where a verdict comes in a list read « what changed first » (deteriorations first)."""
+    return VERDICT_RANK.get(verdict, len(VERDICT_RANK))
+
+
+def changed_first(codes: list[str], verdicts: pd.DataFrame) -> list[str]:
+    """Indicator ``codes`` of one parcours, those that changed first (deteriorations, then improvements),
+    the others after, each group in the given order; ``verdicts`` has one row per indicator."""
+    by_code = dict(zip(verdicts["indicateur"], verdicts["verdict"])) if len(verdicts) else {}
+    return sorted(codes, key=lambda code: verdict_rank(by_code.get(code)))
 
 
 def with_sides(verdicts: pd.DataFrame, ref: Referentiel) -> pd.DataFrame:
@@ -160,3 +206,125 @@ def what_changed(db: Database, ref: Referentiel, *, direction: str | None = None
     moved = moved.assign(libelle_parcours=moved["parcours"].map({p.code: p.libelle for p in ref.parcours}))
     return CeQuiAChange(changements=changes, comptes=side_counts(verdicts, ref),
                         divergences=divergences(changes), verdicts_modifies=moved.reset_index(drop=True))
+
+
+# --- « en bref »: the answer first, on the pages --------------------------------------------------------
+
+SHOWN_PER_VERDICT = 5  # lines of each kind (▼, ▲) a reader sees at once per side; the rest in a list below
+SIDE_HEADINGS = {USAGERS: "Usagers", AGENTS: "Agents"}
+NO_VERDICT_YET = ("Aucun parcours déployé n'a encore de verdict : il faut au moins 12 mois de valeurs avant le "
+                  "déploiement et 6 mois après.")
+
+
+@dataclass(frozen=True)
+class LigneChangement:
+    """One significant change as a reader reads it: « ▼ Délai moyen de traitement : +3,9 j en moyenne depuis
+    le déploiement », in such parcours."""
+
+    symbole: str  # ▲ or ▼, with « * » when provisional
+    verdict: str
+    provisoire: bool
+    parcours: str
+    libelle_parcours: str
+    indicateur: str
+    libelle_indicateur: str
+    effet: str  # the stored headline change, signed, with its unit: « +3,9 j »
+    phrase: str  # the stored sentence, whole
+
+
+@dataclass(frozen=True)
+class ResumeCote:
+    """One column of the answer (« Usagers » or « Agents »): deteriorations first, then improvements.
+
+    ``montrees`` are the lines a reader sees at once (at most ``SHOWN_PER_VERDICT`` of each kind),
+    ``autres`` the rest, announced by ``autres_titre`` (« et 53 autres : … »); ``vide`` says, when there is
+    nothing significant, that nothing changed on this side.
+    """
+
+    cote: str
+    titre: str
+    bilan: str
+    montrees: list[LigneChangement]
+    autres: list[LigneChangement]
+    autres_titre: str | None
+    vide: str | None
+
+
+@dataclass(frozen=True)
+class EnBref:
+    """The answer first: a column per side and the users-versus-agents check, one sentence per parcours."""
+
+    cotes: list[ResumeCote]
+    divergences: list[str]
+    gagnant_gagnant: str  # the win-win check in words (which parcours moved apart, or that none did)
+    vide: str | None  # nothing judged at all: the one message shown instead
+
+
+def _plural(n: int, singular: str, plural: str) -> str:
+    return f"{format_number(n, 0)} {singular if n <= 1 else plural}"
+
+
+def _kinds(degradations: int, ameliorations: int) -> str:
+    parts = []
+    if degradations:
+        parts.append(_plural(degradations, "▼ dégradation", "▼ dégradations"))
+    if ameliorations:
+        parts.append(_plural(ameliorations, "▲ amélioration", "▲ améliorations"))
+    return " et ".join(parts)
+
+
+def change_line(row) -> LigneChangement:
+    """A row of ``CeQuiAChange.changements`` as a reader's line; the effect is the stored headline number."""
+    unit = row.effet_unite if isinstance(row.effet_unite, str) else ""
+    effect = (with_unit(format_signed(row.estimate), unit) if row.estimate is not None and not pd.isna(row.estimate)
+              else "non estimé")
+    return LigneChangement(
+        symbole=str(row.symbole), verdict=str(row.verdict), provisoire=bool(row.provisoire),
+        parcours=str(row.parcours), libelle_parcours=str(row.libelle_parcours or row.parcours),
+        indicateur=str(row.indicateur), libelle_indicateur=str(row.libelle_indicateur or row.indicateur),
+        effet=effect, phrase=str(row.phrase or ""))
+
+
+def side_summary(answer: CeQuiAChange, cote: str, shown: int = SHOWN_PER_VERDICT) -> ResumeCote:
+    """One side's column: every significant change of ``answer`` on that side, deteriorations first, the
+    first ``shown`` of each kind to read at once and the others announced by how many they are."""
+    rows = answer.side(cote)
+    counts = answer.comptes[cote]
+    lines = [change_line(r) for r in rows.itertuples()]
+    worse = [line for line in lines if line.verdict == DEGRADATION]
+    better = [line for line in lines if line.verdict == IMPROVEMENT]
+    first = worse[:shown] + better[:shown]
+    rest = worse[shown:] + better[shown:]
+    heading = SIDE_HEADINGS[cote]
+    judged = _plural(counts.jugees, "série jugée", "séries jugées")
+    if not lines:
+        bilan = f"Aucun changement significatif sur {judged}."
+        empty = (f"Aucune amélioration ni dégradation significative pour les {cote}."
+                 if counts.jugees else f"Aucune série encore jugée pour les {cote}.")
+    else:
+        adjective = "significative" if len(lines) == 1 else "significatives"
+        bilan = f"{_kinds(len(worse), len(better))} {adjective} sur {judged}."
+        empty = None
+    rest_title = None
+    if rest:
+        rest_title = (f"et {_plural(len(rest), 'autre', 'autres')} : "
+                      f"{_kinds(len(worse[shown:]), len(better[shown:]))}")
+    return ResumeCote(cote=cote, titre=heading, bilan=bilan[0].upper() + bilan[1:], montrees=first, autres=rest,
+                      autres_titre=rest_title, vide=empty)
+
+
+def in_brief(answer: CeQuiAChange, shown: int = SHOWN_PER_VERDICT) -> EnBref:
+    """The answer first, for a page: the users' and the agents' columns and the win-win check."""
+    sides = [side_summary(answer, cote, shown) for cote in SIDES]
+    phrases = [d.phrase for d in answer.divergences]
+    judged = sum(answer.comptes[c].jugees for c in SIDES)
+    if phrases:
+        check = (f"Gagnant-gagnant ? Non pour {_plural(len(phrases), 'parcours', 'parcours')} : usagers et agents "
+                 "y évoluent en sens contraire.")
+    elif answer.comptes[USAGERS].jugees and answer.comptes[AGENTS].jugees:
+        check = ("Gagnant-gagnant ? Aucun parcours où les usagers gagnent pendant que les agents perdent, "
+                 "ni l'inverse.")
+    else:
+        check = "Gagnant-gagnant ? Pas encore de verdict des deux côtés pour en juger."
+    return EnBref(cotes=sides, divergences=phrases, gagnant_gagnant=check,
+                  vide=None if judged else NO_VERDICT_YET)

@@ -2,7 +2,8 @@
 
 Accessibility: the Okabe–Ito palette (safe for the common colour-vision deficiencies), and nothing said by
 colour alone: every verdict also has a symbol (▲ amélioration, ▼ dégradation, ● pas de changement,
-○ données insuffisantes) and bars carry patterns and labels. Numbers and months are French: the layout's
+○ données insuffisantes), written in every heat-map cell and bar segment with its count. One colour and one
+symbol per verdict everywhere (``VERDICT_LOOK``). Numbers and months are French: the layout's
 separators are « , » and a narrow no-break space, hover templates use explicit d3 formats, month ticks
 use the French month names given in the chart's locale (see ``ui.graphique``).
 """
@@ -19,47 +20,64 @@ from plotly.subplots import make_subplots
 
 from indicateurs.format_fr import format_month, format_number, format_percent, format_value
 from indicateurs.impact.verdicts import (DEGRADATION, FALL, IMPROVEMENT, INSUFFICIENT, MIN_MONTHS_AFTER,
-                                         MIN_MONTHS_BEFORE, NO_CHANGE, RISE)
+                                         MIN_MONTHS_BEFORE, NO_CHANGE, RISE, SIGNAL)
 from indicateurs.mois import add_months
-from indicateurs.tableaux import (COUNT_LABELS, NO_RESULT, QUADRANT_INSUFFICIENT, SerieIndicateur,
-                                  verdict_text)
+from indicateurs.tableaux import (AGENTS_FAMILY, COUNT_LABELS, NO_RESULT, QUADRANT_INSUFFICIENT,
+                                  SerieIndicateur, group_label, verdict_symbol, verdict_text)
 
 # Okabe & Ito (2008), « Color Universal Design ».
 BLACK, ORANGE, SKY_BLUE, GREEN, YELLOW, BLUE, VERMILLION, PURPLE = (
     "#000000", "#E69F00", "#56B4E9", "#009E73", "#F0E442", "#0072B2", "#D55E00", "#CC79A7")
 GREY, LIGHT_GREY, WHITE = "#BBBBBB", "#EEEEEE", "#FFFFFF"
-GREEN_TINT, VERMILLION_TINT = "#80CFB9", "#EAAF80"  # the same hues, half-way to white: provisional
+GREEN_TINT, VERMILLION_TINT = "#80CFB9", "#EAAF80"  # the same hues, half-way to white
 
 SEPARATORS = ",\u202f"  # decimal comma, narrow no-break space between thousands
 FONT = dict(family="Source Sans Pro, Arial, sans-serif", size=13, color="#262730")
 NNBSP = "\u202f"
+FRENCH_TICKS = ",~r"  # d3: thousands grouped (a narrow space with SEPARATORS), no SI suffix, no trailing 0
 
-# Heat-map categories: (key, legend label, colour, symbol drawn in the legend)
+# One look per verdict, used by every chart (bars, heat map, effects, legends): the colour, the marker drawn
+# in legends and the symbol written in cells and bar segments. Provisional verdicts keep their verdict's
+# colour; their symbol carries a « * ». Defined once here so that ▼ is never one colour in one chart and
+# another colour elsewhere.
+VERDICT_LOOK = {  # verdict: (colour, marker symbol)
+    IMPROVEMENT: (GREEN, "triangle-up"),
+    # not significant after correction: counted with « pas de changement », a lighter grey, its own ◐
+    SIGNAL: ("#DDDDDD", "circle"),
+    NO_CHANGE: (GREY, "circle"),
+    DEGRADATION: (VERMILLION, "triangle-down"),
+    RISE: (SKY_BLUE, "diamond"),
+    FALL: (SKY_BLUE, "diamond"),
+    INSUFFICIENT: (WHITE, "circle-open"),
+    NO_RESULT: (LIGHT_GREY, "line-ew"),
+}
+COUNT_VERDICTS = {"amelioration": IMPROVEMENT, "pas_de_changement": NO_CHANGE, "degradation": DEGRADATION,
+                  "hausse_ou_baisse": RISE, "insuffisant": INSUFFICIENT}  # count column -> its verdict
+
+
+def verdict_colour(verdict: str | None) -> str:
+    """The one colour of a verdict in every chart."""
+    return VERDICT_LOOK.get(verdict or NO_RESULT, VERDICT_LOOK[NO_RESULT])[0]
+
+
+def verdict_mark(verdict: str | None) -> str:
+    """The one symbol of a verdict (▲ ▼ ● ◐ ◆ ○ –), as written in cells, segments and legends."""
+    return verdict_symbol(verdict)
+
+
+# Heat-map categories, in legend order: (key, verdict, legend label)
 CATEGORIES = [
-    ("amelioration", "▲ amélioration significative", GREEN, "triangle-up"),
-    ("amelioration_provisoire", "▲* amélioration significative, provisoire", GREEN_TINT, "triangle-up"),
-    ("stable", "● pas de changement détectable", GREY, "circle"),
-    ("degradation_provisoire", "▼* dégradation significative, provisoire", VERMILLION_TINT, "triangle-down"),
-    ("degradation", "▼ dégradation significative", VERMILLION, "triangle-down"),
-    ("neutre", "◆ hausse ou baisse significative (volume, ni bonne ni mauvaise)", SKY_BLUE, "diamond"),
-    ("insuffisant", f"○ données insuffisantes (moins de {MIN_MONTHS_BEFORE} mois avant ou de {MIN_MONTHS_AFTER} "
-                    "mois après)", WHITE, "circle-open"),
-    ("absent", "– pas de résultat (parcours pas encore déployé ou sans valeur)", LIGHT_GREY, "line-ew"),
+    ("amelioration", IMPROVEMENT, "▲ amélioration significative"),
+    ("degradation", DEGRADATION, "▼ dégradation significative"),
+    ("stable", NO_CHANGE, "● pas de changement détectable"),
+    ("signal", SIGNAL, "◐ signal à confirmer (pas significatif après correction : compté avec ●)"),
+    ("neutre", RISE, "◆ hausse ou baisse significative (volume, ni bonne ni mauvaise)"),
+    ("insuffisant", INSUFFICIENT, f"○ données insuffisantes (moins de {MIN_MONTHS_BEFORE} mois avant ou de "
+                                  f"{MIN_MONTHS_AFTER} mois après)"),
+    ("absent", NO_RESULT, "– pas de résultat (parcours pas encore déployé ou sans valeur)"),
 ]
 CATEGORY_INDEX = {key: n for n, (key, *_rest) in enumerate(CATEGORIES)}
-VERDICT_STYLE = {  # colour, marker symbol, bar pattern
-    IMPROVEMENT: (GREEN, "triangle-up", ""),
-    NO_CHANGE: (GREY, "circle", ""),
-    DEGRADATION: (VERMILLION, "triangle-down", "x"),
-    RISE: (SKY_BLUE, "diamond", "/"),
-    FALL: (SKY_BLUE, "diamond", "/"),
-    INSUFFICIENT: (WHITE, "circle-open", "."),
-    NO_RESULT: (LIGHT_GREY, "line-ew", ""),
-}
-COUNT_STYLE = {
-    "amelioration": (GREEN, ""), "pas_de_changement": (GREY, ""), "degradation": (VERMILLION, "x"),
-    "hausse_ou_baisse": (SKY_BLUE, "/"), "insuffisant": (WHITE, "."),
-}
+PROVISIONAL_NOTE = "* : verdict provisoire (6 à 11 mois de recul)"
 UNIT_HOVER = {"%": (",.1f", f"{NNBSP}%"), "jours": (",.1f", f"{NNBSP}j"), "nombre": (",.0f", ""),
               "ratio": (",.2f", "")}
 EFFECT_UNITS = {"pt": "en points de pourcentage", "j": "en jours", "%": "en % (variation relative)",
@@ -96,13 +114,15 @@ def finished(fig: go.Figure) -> FrozenFigure:
     return fig
 
 
-def _category(verdict: str, provisoire: bool) -> str:
+def _category(verdict: str, provisoire: bool = False) -> str:
     if verdict == IMPROVEMENT:
-        return "amelioration_provisoire" if provisoire else "amelioration"
+        return "amelioration"
     if verdict == DEGRADATION:
-        return "degradation_provisoire" if provisoire else "degradation"
+        return "degradation"
     if verdict == NO_CHANGE:
         return "stable"
+    if verdict == SIGNAL:
+        return "signal"
     if verdict in (RISE, FALL):
         return "neutre"
     if verdict == INSUFFICIENT:
@@ -137,21 +157,34 @@ def unit_hover(unite: str) -> tuple[str, str]:
 
 # --- vue d'ensemble -----------------------------------------------------------------------------------
 
-def verdict_heatmap(grid: pd.DataFrame, title: str = "Carte des verdicts : parcours × indicateur") -> go.Figure:
-    """Parcours (rows) × indicators (columns), coloured by verdict, with the verdict's symbol in each cell."""
+HEADER_ROW = 20  # pixels: height of one row of the heat map's column-group header
+
+
+def verdict_heatmap(grid: pd.DataFrame, groups: dict[str, tuple[str, str]] | None = None,
+                    title: str = "Carte des verdicts : parcours × indicateur") -> go.Figure:
+    """Parcours (rows) × indicators (columns), coloured by verdict, with the verdict's symbol in each cell.
+
+    ``groups`` maps an indicator's code to its (side, rule) header, e.g. (« Usagers », « Règle d'or 2 »)
+    (``changements.indicator_groups``): columns are then ordered by group and each group is named above its
+    columns, on two rows, between the cells and the indicators' names.
+    """
     parcours = grid.drop_duplicates("parcours").sort_values("ordre_parcours")
     indicators = grid.drop_duplicates("indicateur").sort_values("ordre_indicateur")
+    if groups:
+        sides = list(dict.fromkeys(groups[c] for c in groups))
+        indicators = indicators.assign(_g=indicators["indicateur"].map(
+            lambda c: sides.index(groups[c]) if c in groups else len(sides))).sort_values(["_g", "ordre_indicateur"])
+    columns = {code: n for n, code in enumerate(indicators["indicateur"])}
     shape = (len(parcours), len(indicators))
-    ordered = grid.sort_values(["ordre_parcours", "ordre_indicateur"])
-    z = np.array([CATEGORY_INDEX[_category(v, p)] for v, p in zip(ordered["verdict"], ordered["provisoire"])],
-                 dtype=float).reshape(shape)
+    ordered = grid.assign(_col=grid["indicateur"].map(columns)).sort_values(["ordre_parcours", "_col"])
+    z = np.array([CATEGORY_INDEX[_category(v)] for v in ordered["verdict"]], dtype=float).reshape(shape)
     text = ordered["symbole"].to_numpy(dtype=object).reshape(shape)
     custom = np.dstack([ordered[c].map(plain).to_numpy(dtype=object).reshape(shape)
                         for c in ("libelle_parcours", "verdict_affiche", "phrase")])
     k = len(CATEGORIES)
     colorscale = []
-    for n, (_key, _label, colour, _symbol) in enumerate(CATEGORIES):
-        colorscale += [[n / k, colour], [(n + 1) / k, colour]]
+    for n, (_key, verdict, _label) in enumerate(CATEGORIES):
+        colorscale += [[n / k, verdict_colour(verdict)], [(n + 1) / k, verdict_colour(verdict)]]
     x_labels = indicators["libelle_indicateur"].map(plain).tolist()
     y_labels = parcours["parcours"].tolist()
     fig = go.Figure(go.Heatmap(
@@ -159,42 +192,109 @@ def verdict_heatmap(grid: pd.DataFrame, title: str = "Carte des verdicts : parco
         customdata=custom, colorscale=colorscale, zmin=-0.5, zmax=k - 0.5, showscale=False, xgap=2, ygap=2,
         hovertemplate="<b>%{y}</b> – %{customdata[0]}<br>%{x}<br>%{customdata[1]}<br>%{customdata[2]}<extra></extra>",
     ))
-    for _key, label, colour, symbol in CATEGORIES:
+    for _key, verdict, label in CATEGORIES:
+        colour, symbol = VERDICT_LOOK[verdict]
         fig.add_trace(_legend_marker(label, colour, symbol))
-    height = 260 + 26 * shape[0]
+    header = 0
+    if groups:
+        header = 2 * HEADER_ROW + 4
+        _group_header(fig, [groups.get(c, ("", "")) for c in indicators["indicateur"]])
+    # Room above the cells for the rotated names (about 6.5 px a character at 12 px, sine of 40°), so that
+    # the title never overlaps them, whatever the number of rows.
+    longest = max((len(label) for label in x_labels), default=10)
+    names = int(longest * 6.5 * 0.65) + 16
+    top = 50 + header + names
+    height = top + 26 * shape[0] + 20
     _layout(fig, title, height, legend_rows=4, plot_bgcolor=WHITE)
-    fig.update_xaxes(side="top", tickangle=-40, showgrid=False, automargin=True)
+    fig.update_layout(margin=dict(t=top, l=10, r=140),
+                      title=dict(y=1, yref="container", yanchor="top", pad=dict(t=14)))
+    fig.update_xaxes(side="top", tickangle=-40, showgrid=False, automargin=True, ticklabelstandoff=header,
+                     tickfont=dict(size=12))
     fig.update_yaxes(autorange="reversed", showgrid=False, automargin=True)
     return finished(fig)
+
+
+def _group_header(fig: go.Figure, headers: list[tuple[str, str]]) -> None:
+    """Two header rows over the heat map's columns: the side (Usagers, Agents…) and the rule (Règle d'or 2…);
+    a band per run of equal headers, its name centred, a white gap between groups."""
+    for level, offset in ((0, HEADER_ROW + 4), (1, 2)):
+        runs: list[tuple[str, int, int]] = []
+        for n, h in enumerate(headers):
+            key = h[0] if level == 0 else h
+            if runs and runs[-1][0] == key:
+                runs[-1] = (key, runs[-1][1], n)
+            else:
+                runs.append((key, n, n))
+        for key, first, last in runs:
+            name = key if level == 0 else key[1]
+            if not name:
+                continue
+            fig.add_shape(type="rect", xref="x", yref="paper", x0=first - 0.45, x1=last + 0.45, ysizemode="pixel",
+                          yanchor=1, y0=offset, y1=offset + HEADER_ROW - 2, line=dict(width=0),
+                          fillcolor="#DCE6F0" if level == 0 else "#EEF3F8", layer="below")
+            fig.add_annotation(x=(first + last) / 2, xref="x", y=1, yref="paper", yanchor="bottom",
+                               yshift=offset - 1, text=f"<b>{plain(name)}</b>" if level == 0 else plain(name),
+                               showarrow=False, font=dict(size=12 if level == 0 else 11))
+    boundaries = [n for n in range(1, len(headers)) if headers[n][0] != headers[n - 1][0]]
+    for n in boundaries:
+        fig.add_shape(type="line", xref="x", yref="paper", x0=n - 0.5, x1=n - 0.5, y0=0, y1=1,
+                      line=dict(color=BLACK, width=2))
+
+
+def segment_label(column: str, count: int) -> str:
+    """The text of one bar segment: the verdict's symbol and its count (« ▼ 2 »), empty for none."""
+    return f"{verdict_mark(COUNT_VERDICTS[column])} {count}" if count else ""
+
+
+PLOT_WIDTH = 600  # pixels: the narrowest bar area the pages give a stacked bar chart (1440 px screen)
+
+
+def _fits(text: str, count: int, widest: int) -> bool:
+    """Whether « ▼ 12 » fits inside its segment (about 8 px a character at 13 px, plus padding)."""
+    return count / widest * PLOT_WIDTH >= 8 * len(text) + 8
 
 
 def stacked_counts(frame: pd.DataFrame, label_column: str, title: str, height: int | None = None) -> go.Figure:
     """Horizontal stacked bars of verdict counts (columns of ``COUNT_LABELS``), one bar per row of ``frame``.
 
-    Each segment carries its symbol and count, and degradations / insufficient data also a pattern, so
-    that the chart reads without colour.
+    Every segment carries its verdict's symbol and its count, so that the chart reads without colour: inside
+    the segment where it fits, otherwise just after the end of its bar (« ▼ 2 · ◆ 1 »), never hidden or
+    overlapping. The colours are the verdicts' (``VERDICT_LOOK``), as in every chart.
     """
     fig = go.Figure()
     labels = frame[label_column].tolist()
-    columns = [c for c in COUNT_STYLE if c in frame.columns]
-    widest = max(1, int(frame[columns].sum(axis=1).max())) if len(frame) else 1
-    for column, (colour, pattern) in COUNT_STYLE.items():
-        if column not in frame.columns or not frame[column].sum():
+    present = [c for c in COUNT_VERDICTS if c in frame.columns]
+    totals = frame[present].sum(axis=1).astype(int).tolist() if present else [0] * len(frame)
+    widest = max([1, *totals])
+    outside: list[list[str]] = [[] for _ in labels]
+    for column in present:
+        verdict = COUNT_VERDICTS[column]
+        if not frame[column].sum():
             continue
         name = COUNT_LABELS[column]
-        symbol = name.split(" ")[0]
         values = frame[column].astype(int).tolist()
+        inside = []
+        for n, v in enumerate(values):
+            text = segment_label(column, v)
+            if text and not _fits(text, v, widest):
+                outside[n].append(text)
+                text = ""
+            inside.append(text)
         fig.add_trace(go.Bar(
             y=labels, x=values, orientation="h", name=name,
-            marker=dict(color=colour, line=dict(color=BLACK, width=0.6),
-                        pattern=dict(shape=pattern, fgcolor="#444444", fgopacity=0.5) if pattern else None),
-            text=[f"{symbol} {v}" if v >= 0.06 * widest else "" for v in values], textposition="inside",
-            insidetextanchor="middle", textangle=0, textfont=dict(color=BLACK), customdata=[name] * len(values),
+            marker=dict(color=verdict_colour(verdict), line=dict(color=BLACK, width=0.8)),
+            text=inside, textposition="inside", insidetextanchor="middle", textangle=0,
+            textfont=dict(color=BLACK, size=13), constraintext="none", customdata=[name] * len(values),
             hovertemplate="%{y}<br>%{customdata} : %{x:,.0f}<extra></extra>",
         ))
+    for label, total, texts in zip(labels, totals, outside):
+        if texts:
+            fig.add_annotation(x=total, y=label, xanchor="left", xshift=5, showarrow=False,
+                               text=" · ".join(texts), font=dict(size=13, color=BLACK))
     _layout(fig, title, height or 90 + 46 * len(labels), legend_rows=2, barmode="stack")
     fig.update_yaxes(autorange="reversed", automargin=True)
-    fig.update_xaxes(title_text="nombre de séries parcours × indicateur", tickformat=",d")
+    fig.update_xaxes(title_text="nombre de séries parcours × indicateur", tickformat=",d",
+                     range=[0, widest * 1.15])
     return finished(fig)
 
 
@@ -256,7 +356,7 @@ def effect_forest(effects: pd.DataFrame, title: str, estimate="effet", low="effe
         part = effects[effects[unit].fillna("") == u]
         fig.update_yaxes(categoryorder="array", categoryarray=part["etiquette"].tolist()[::-1], row=row, col=1)
         for v, group in part.groupby(verdict, sort=False):
-            colour, symbol, _ = VERDICT_STYLE.get(v, VERDICT_STYLE[NO_RESULT])
+            colour, symbol = VERDICT_LOOK.get(v, VERDICT_LOOK[NO_RESULT])
             suffix = f"{NNBSP}{u}" if u else ""
             fig.add_trace(go.Scatter(
                 x=group[estimate], y=group["etiquette"], mode="markers", name=verdict_text(v),
@@ -369,7 +469,8 @@ def overview_multiples(values: pd.DataFrame, verdicts: pd.DataFrame, deployment:
     _layout(fig, "Tous les indicateurs du parcours (trait pointillé bleu : déploiement)", 150 + 190 * rows)
     fig.update_annotations(font=dict(size=12))
     fig.update_xaxes(tickformat="%b %Y", nticks=4)
-    fig.update_yaxes(nticks=4)
+    # French numbers on every axis (« 35 000 », never Plotly's « 35k »): d3's ~r keeps the tick's digits.
+    fig.update_yaxes(nticks=4, tickformat=FRENCH_TICKS)
     return finished(fig)
 
 

@@ -5,10 +5,12 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from indicateurs import graphiques, tableaux
+from indicateurs import changements, graphiques, tableaux
 from indicateurs.db import Database
 from indicateurs.format_fr import format_month, format_number
 from ui.contexte import database, referentiel, version
+from ui.details_statistiques import reader_results, statistical_details
+from ui.en_bref import show_in_brief
 from ui.fiche_codir import fiche_button
 from ui.graphique import show_chart
 from ui.impression import printable_dataframe
@@ -16,9 +18,13 @@ from ui.telechargements import download_buttons
 from ui.mise_en_page import banner, empty_state, sidebar_filters
 from ui.texte import litteral
 
-VERDICT_FIRST = {tableaux.IMPROVEMENT: 0, tableaux.DEGRADATION: 1, tableaux.RISE: 2, tableaux.FALL: 2,
-                 tableaux.NO_CHANGE: 3, tableaux.INSUFFICIENT: 4}
 COUNT_COLUMNS = tableaux.COUNT_HEADERS
+ROW_PIXELS = 35  # height of one row of st.dataframe (and of its header)
+
+
+def table_height(rows: int) -> int:
+    """The height that shows every row of a table, header included, without inner scrolling."""
+    return ROW_PIXELS * (rows + 1) + 3
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
@@ -35,9 +41,10 @@ def _direction(path: str, data_version: int, direction: str, _ref) -> dict:
     verdicts = tableaux.verdict_rows(db, _ref, direction=direction)
     scores = tableaux.direction_scores(db, _ref)
     score = scores.loc[scores["direction"] == direction, "score"]
+    answer = changements.what_changed(db, _ref, direction=direction, verdicts=verdicts)
     return {"verdicts": verdicts, "parcours": tableaux.parcours_status(db, _ref, verdicts, direction),
             "effets": tableaux.direction_effects(db, _ref, direction),
-            "score": float(score.iloc[0]) if len(score) else None}
+            "score": float(score.iloc[0]) if len(score) else None, "en_bref": changements.in_brief(answer)}
 
 
 @st.cache_resource(show_spinner=False, max_entries=32)
@@ -53,9 +60,11 @@ def _figures(path: str, data_version: int, direction: str, _data: dict) -> dict:
 
 
 def _card(row) -> None:
-    """One indicator's before/after card: verdict (icon + words), means before and after, change with CI."""
+    """One indicator's before/after card: verdict (icon + words), means before and after, change with its
+    interval, each number once; the stored sentence (which repeats them) is the title's tooltip and sits in
+    the results table below."""
     with st.container(border=True):
-        st.markdown(f"**{litteral(row.libelle_indicateur)}**")
+        st.markdown(f"**{litteral(row.libelle_indicateur)}**", help=row.phrase or None)
         st.markdown(tableaux.verdict_badge(row.verdict, row.provisoire))
         if row.verdict == tableaux.INSUFFICIENT:
             st.caption(litteral(row.phrase))
@@ -64,7 +73,6 @@ def _card(row) -> None:
                     f"Moyenne depuis le déploiement : **{tableaux.format_mean(row.moyenne_apres, row.unite)}** "
                     f"({row.mois_apres} mois)")
         st.markdown(f"Changement estimé : **{tableaux.change_text(row.estimate, row.low, row.high, row.effet_unite)}**")
-        st.caption(litteral(row.phrase))
 
 
 st.title("Direction")
@@ -86,10 +94,14 @@ if direction is None:
         st.stop()
     fiche_button(None, key="direction-ville")
     st.subheader("Toutes les directions")
-    printable_dataframe(overview.assign(score=overview["score"].map(lambda s: format_number(s, 2))),
-                        key="directions", hide_index=True, width="stretch",
-                        columns={"direction": "Direction", "libelle": "Libellé", "parcours": "Parcours",
-                                 "deployes": "Déployés", "score": "Score", **COUNT_COLUMNS})
+    # Every direction at once (no inner scrolling) and the score next to the name, never cut off on the right.
+    shown = overview.assign(score=overview["score"].map(lambda s: format_number(s, 2)),
+                            deployes=[f"{d} / {n}" for d, n in zip(overview["deployes"], overview["parcours"])])
+    shown = shown[["direction", "libelle", "score", "deployes", "degradation", "amelioration", "pas_de_changement",
+                   "insuffisant"]]
+    printable_dataframe(shown, key="directions", hide_index=True, width="stretch", height=table_height(len(shown)),
+                        columns={"direction": "Direction", "libelle": "Libellé", "score": "Score",
+                                 "deployes": "Déployés", **COUNT_COLUMNS})
     download_buttons(overview, "directions", key="directions")
     st.stop()
 
@@ -101,6 +113,7 @@ if parcours.empty:
     empty_state("Cette direction n'a pas encore de parcours dans le référentiel.")
     st.stop()
 fiche_button(direction, key="direction")
+show_in_brief(data["en_bref"], f"direction {direction}")
 
 cols = st.columns(5)
 cols[0].metric("Parcours", format_number(len(parcours), 0))
@@ -113,7 +126,13 @@ cols[4].metric("▼ Dégradations significatives", format_number(int(parcours["d
 st.subheader("Les parcours de la direction")
 shown = parcours.assign(deploiement=parcours["deploiement"].map(format_month),
                         score=parcours["score"].map(lambda s: format_number(s, 2)))
-printable_dataframe(shown.drop(columns=["direction", "provisoires"]), key="parcours-direction", hide_index=True,
+# On screen, what fits a 1440-pixel screen: the month is in « Déploiement », the status says only whether the
+# parcours is deployed; the public and the other verdict counts (in the chart below) are on paper and in the
+# downloads.
+on_screen = ["code", "libelle", "deploiement", "statut", "mois_de_recul", "score", "degradation", "amelioration"]
+printable_dataframe(shown.drop(columns=["direction", "provisoires"]).assign(
+                        statut=[s.split(" (")[0] for s in shown["statut"]]),
+                    key="parcours-direction", hide_index=True, column_order=on_screen,
                     width="stretch", columns={
     "code": "Code", "libelle": "Parcours", "public": "Public", "deploiement": "Déploiement", "statut": "Statut",
     "mois_de_recul": "Mois de recul", "score": "Score", **COUNT_COLUMNS})
@@ -154,8 +173,9 @@ if "effets" in figures:
 st.subheader("Avant / après, indicateur par indicateur")
 st.caption("Moyennes des valeurs reçues dans les 12 mois avant le déploiement et depuis ; « changement estimé » : "
            "l'écart moyen, depuis le déploiement, à ce que la tendance d'avant laissait attendre (série temporelle "
-           "interrompue), avec l'intervalle du verdict (corrigé pour comparaisons multiples). Les verdicts "
-           "significatifs viennent en premier.")
+           "interrompue), avec l'intervalle du verdict (corrigé pour comparaisons multiples). Les dégradations "
+           "viennent en premier, puis les améliorations ; survolez le nom d'un indicateur pour lire la phrase du "
+           "verdict.")
 tabs = st.tabs([f"{r.code}" for r in parcours.itertuples()])
 for tab, p in zip(tabs, parcours.itertuples()):
     with tab:
@@ -166,7 +186,7 @@ for tab, p in zip(tabs, parcours.itertuples()):
             empty_state("Ce parcours n'est pas encore déployé : pas encore de comparaison avant / après. "
                         "Ses valeurs sont visibles sur la page « Parcours ».")
             continue
-        mine = mine.assign(rang=mine["verdict"].map(VERDICT_FIRST).fillna(9)).sort_values("rang", kind="stable")
+        mine = mine.assign(rang=mine["verdict"].map(changements.verdict_rank)).sort_values("rang", kind="stable")
         st.page_link("pages/parcours.py", label="Voir les séries mensuelles de ce parcours", icon=":material/timeline:",
                      query_params={"parcours": p.code, "direction": direction})
         grid = st.columns(3)
@@ -175,9 +195,9 @@ for tab, p in zip(tabs, parcours.itertuples()):
                 _card(row)
 
 st.subheader("Tous les résultats de la direction")
-printable_dataframe(tableaux.results_for_display(verdicts), key="resultats-direction", hide_index=True,
-                    width="stretch")
+printable_dataframe(reader_results(verdicts), key="resultats-direction", hide_index=True, width="stretch")
 columns = ["parcours", "indicateur", "libelle_indicateur", "verdict", "provisoire", "moyenne_avant", "moyenne_apres",
            "estimate", "low", "high", "effet_unite", "mois_avant", "mois_apres", "p_valeur", "p_ajustee", "methode",
            "phrase"]
 download_buttons(verdicts[columns], f"resultats-{direction}", key="resultats-direction")
+statistical_details(verdicts)

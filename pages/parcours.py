@@ -4,11 +4,12 @@ from pathlib import Path
 
 import streamlit as st
 
-from indicateurs import graphiques, tableaux
+from indicateurs import changements, graphiques, tableaux
 from indicateurs.db import Database
 from indicateurs.format_fr import format_month, format_number, format_value
 from indicateurs.mois import month_code, parse_month_code
 from ui.contexte import database, referentiel, version
+from ui.details_statistiques import reader_results, statistical_details
 from ui.graphique import show_chart
 from ui.telechargements import download_buttons
 from ui.mise_en_page import banner, empty_state, sidebar_filters, url_selectbox
@@ -19,7 +20,9 @@ from ui.texte import litteral
 def _parcours(path: str, data_version: int, code: str, _ref) -> dict:
     db = Database(Path(path))
     verdicts = tableaux.verdict_rows(db, _ref, parcours=code)
+    changed = changements.significant_changes(verdicts, _ref)
     return {"verdicts": verdicts, "valeurs": tableaux.stored_values(db, code),
+            "changements": [changements.change_line(r) for r in changed.itertuples()],
             "apercu": tableaux.overview_values(db, _ref, code),
             "statut": tableaux.deployment_status(_ref.un_parcours(code).date_deploiement, tableaux.last_data_month(db))}
 
@@ -88,12 +91,19 @@ else:
     cols[1].metric("● Pas de changement détectable", format_number(int(counts.get("pas_de_changement", 0)), 0))
     cols[2].metric("▼ Dégradations significatives", format_number(int(counts.get("degradation", 0)), 0))
     cols[3].metric("○ Données insuffisantes", format_number(int(counts.get("insuffisant", 0)), 0))
+    if data["changements"]:
+        st.markdown("**Ce qui a changé depuis le déploiement** : " + " · ".join(
+            f"{litteral(c.symbole)} {litteral(c.libelle_indicateur)} **{c.effet}**"
+            + (" (provisoire)" if c.provisoire else "") for c in data["changements"]))
+    else:
+        st.markdown("**Ce qui a changé depuis le déploiement** : aucun changement significatif détecté.")
 
-# --- one indicator in detail -----------------------------------------------------------------------------
+# --- the reader's part: what changed, indicator by indicator, then every indicator at a glance -------------
 received = set(data["valeurs"]["indicateur"])
-indicators = [i for i in ref.indicateurs if i.code in received]
+# The indicators that changed come first (deteriorations, then improvements): the page opens on one of them.
+order = changements.changed_first([i.code for i in ref.indicateurs if i.code in received], verdicts)
 symbols = dict(zip(verdicts["indicateur"], verdicts["symbole"]))
-indicateur = url_selectbox("Indicateur", [i.code for i in indicators], key="indicateur", default=indicators[0].code,
+indicateur = url_selectbox("Indicateur (ceux qui ont changé d'abord)", order, key="indicateur", default=order[0],
                            format_func=lambda c: f"{symbols.get(c, '–')} {ref.indicateur(c).libelle}")
 ind = ref.indicateur(indicateur)
 serie = _series(path, data_version, code, indicateur, ref)
@@ -129,6 +139,28 @@ else:
                "attendre sans la refonte (contrefactuel du modèle) et son intervalle à 95 %. Pointillés orange : "
                "moyenne des 12 mois avant le déploiement. Trait mixte violet : la cible.")
 
+st.subheader("Tous les indicateurs du parcours")
+overview = tableaux.months_of(data["apercu"], debut, fin)
+if not overview.empty:
+    fig = _overview_figure(path, data_version, code, debut, fin, data, tuple(order), deployment)
+    alt = (f"Petits graphiques des {overview['indicateur'].nunique()} indicateurs du parcours {p.code}, ceux qui ont "
+           "changé d'abord, chacun avec le symbole de son verdict et le mois de déploiement.")
+    show_chart(fig, alt=alt, name=f"{p.code}-indicateurs", key="apercu",
+               data=overview.assign(mois=overview["mois"].map(month_code))[["indicateur", "libelle_indicateur",
+                                                                            "mois", "valeur", "unite"]],
+               columns={"indicateur": "Code", "libelle_indicateur": "Indicateur", "mois": "Mois", "valeur": "Valeur",
+                        "unite": "Unité"})
+if not verdicts.empty:
+    in_order = verdicts.set_index("indicateur").loc[[c for c in order if c in set(verdicts["indicateur"])]]
+    st.dataframe(reader_results(in_order.reset_index()).drop(columns=tableaux.RESULT_COLUMNS["parcours"]),
+                 hide_index=True, width="stretch")
+    download_buttons(verdicts.drop(columns=["symbole", "verdict_affiche"]), f"resultats-{p.code}", key="resultats")
+    statistical_details(verdicts)
+
+# --- for the data team (SRU): where each value comes from and how it was revised -----------------------------
+st.header("Provenance des valeurs")
+st.caption("Pour le service des données : chaque valeur reçue, le fichier et l'import d'où elle vient, et "
+           "l'historique de ses révisions.")
 st.subheader("Les valeurs reçues et leur provenance")
 values = tableaux.months_of(data["valeurs"], debut, fin)
 mine = values[values["indicateur"] == indicateur]
@@ -163,20 +195,3 @@ else:
             "import_id": "Import n°", "valeur_avant": "Ancienne valeur", "valeur_apres": "Nouvelle valeur",
             "commentaire_apres": "Commentaire", "operation": "Opération"})
     download_buttons(history, f"historique-{p.code}-{indicateur}-{month}", key="historique")
-
-# --- every indicator at a glance ----------------------------------------------------------------------------
-st.subheader("Tous les indicateurs du parcours")
-overview = tableaux.months_of(data["apercu"], debut, fin)
-if not overview.empty:
-    order = tuple(i.code for i in indicators)
-    fig = _overview_figure(path, data_version, code, debut, fin, data, order, deployment)
-    alt = (f"Petits graphiques des {overview['indicateur'].nunique()} indicateurs du parcours {p.code}, chacun avec "
-           "le symbole de son verdict et le mois de déploiement.")
-    show_chart(fig, alt=alt, name=f"{p.code}-indicateurs", key="apercu",
-               data=overview.assign(mois=overview["mois"].map(month_code))[["indicateur", "libelle_indicateur",
-                                                                            "mois", "valeur", "unite"]],
-               columns={"indicateur": "Code", "libelle_indicateur": "Indicateur", "mois": "Mois", "valeur": "Valeur",
-                        "unite": "Unité"})
-if not verdicts.empty:
-    st.dataframe(tableaux.results_for_display(verdicts), hide_index=True, width="stretch")
-    download_buttons(verdicts.drop(columns=["symbole", "verdict_affiche"]), f"resultats-{p.code}", key="resultats")

@@ -4,12 +4,13 @@ from pathlib import Path
 
 import streamlit as st
 
-from indicateurs import graphiques, tableaux
+from indicateurs import changements, graphiques, tableaux
 from indicateurs.db import Database
 from indicateurs.format_fr import format_month, format_number, format_percent
 from indicateurs.score import FORMULA
 from indicateurs.synthese import key_figures, parcours_table
 from ui.contexte import database, referentiel, version
+from ui.en_bref import show_in_brief
 from ui.fiche_codir import fiche_button
 from ui.graphique import show_chart
 from ui.impression import printable_dataframe
@@ -24,9 +25,12 @@ def _verdicts(path: str, data_version: int, direction: str | None, _ref) -> dict
     db = Database(Path(path))
     verdicts = tableaux.verdict_rows(db, _ref, direction=direction)
     status = tableaux.parcours_status(db, _ref, verdicts, direction)
+    moved = tableaux.verdict_changes(db, _ref, direction)
+    answer = changements.what_changed(db, _ref, direction=direction, verdicts=verdicts, moved=moved)
     return {"verdicts": verdicts, "chiffres": tableaux.verdict_figures(status),
             "comptes": tableaux.counts_by_group(verdicts), "grille": tableaux.verdict_grid(verdicts, _ref, direction),
-            "changements": tableaux.verdict_changes(db, _ref, direction)}
+            "changements": moved, "en_bref": changements.in_brief(answer),
+            "groupes": changements.indicator_groups(_ref)}
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
@@ -47,7 +51,7 @@ def _parcours(path: str, data_version: int, debut, fin, direction: str | None, _
 def _verdict_figures(path: str, data_version: int, direction: str | None, _data: dict) -> dict:
     counts = _data["comptes"][_data["comptes"]["total"] > 0]
     return {"comptes": graphiques.stacked_counts(counts, "groupe", "Nombre de séries par verdict"),
-            "carte": graphiques.verdict_heatmap(_data["grille"])}
+            "carte": graphiques.verdict_heatmap(_data["grille"], _data["groupes"])}
 
 
 @st.cache_resource(show_spinner=False, max_entries=32)
@@ -82,12 +86,14 @@ path, data_version = str(db.path), version()
 fiche_button(direction, key="vue-ensemble")
 chiffres, table = _parcours(path, data_version, debut, fin, direction, ref)
 resultats = _verdicts(path, data_version, direction, ref)
+show_in_brief(resultats["en_bref"], f"direction {direction}" if direction else "toute la Ville")
 st.subheader(f"Période : {format_month(debut)} – {format_month(fin)}"
              + (f" · direction {direction}" if direction else " · toutes les directions"))
 cols = st.columns(5)
 cols[0].metric("Parcours suivis", format_number(chiffres.parcours, 0))
 cols[1].metric("Parcours déployés", format_number(chiffres.deployes, 0))
-cols[2].metric("Observés depuis 12 mois ou plus", format_number(chiffres.observes_12_mois, 0))
+cols[2].metric("12 mois de recul ou plus", format_number(chiffres.observes_12_mois, 0),
+               help="Parcours déployés et observés depuis au moins 12 mois : leurs verdicts sont définitifs.")
 cols[3].metric("Pas encore déployés", format_number(chiffres.non_deployes, 0))
 cols[4].metric("Valeurs sur la période", format_number(chiffres.valeurs, 0))
 verdict_figures = resultats["chiffres"]
@@ -112,8 +118,11 @@ shown = table.assign(
     valeurs=table["valeurs"].map(lambda n: format_number(n, 0)),
     exemple=table["exemple"].map({True: "exemple", False: ""}),
 )
+# On screen, the columns that fit a 1440-pixel screen without cutting « Dernier mois reçu » (the public and
+# the demo's example parcours are on paper and in the downloads).
+on_screen = ["code", "libelle", "direction", "deploiement", "statut", "mois_observes", "valeurs", "dernier_mois"]
 printable_dataframe(
-    shown, key="parcours", hide_index=True, width="stretch",
+    shown, key="parcours", hide_index=True, width="stretch", column_order=on_screen,
     columns={
         "code": "Code", "libelle": "Parcours", "direction": "Direction", "public": "Public",
         "deploiement": "Déploiement", "statut": "Statut", "mois_observes": "Mois observés",
@@ -133,7 +142,8 @@ else:
     st.subheader("Verdicts par règle d'or et par famille d'indicateurs")
     st.caption("Chaque série parcours × indicateur reçoit un verdict : ▲ amélioration significative, "
                "● pas de changement détectable, ▼ dégradation significative, ○ données insuffisantes. "
-               "Un indicateur de l'enquête miroir compte à la fois dans sa règle d'or et dans sa famille.")
+               "Chaque segment porte son symbole et son nombre (juste après la barre quand le segment est trop "
+               "étroit). Un indicateur de l'enquête miroir compte à la fois dans sa règle d'or et dans sa famille.")
     counts = resultats["comptes"]
     counts = counts[counts["total"] > 0]
     fig = figures["comptes"]
@@ -144,10 +154,12 @@ else:
                columns=COUNT_COLUMNS)
 
     st.subheader("Carte des verdicts")
-    st.caption("Une ligne par parcours, une colonne par indicateur. Le symbole dit le verdict, la couleur le "
-               "redit : ▲ amélioration, ▼ dégradation, ● pas de changement, ○ données insuffisantes, "
-               "◆ hausse ou baisse du volume (ni bonne ni mauvaise), – pas de résultat ; * provisoire "
-               "(6 à 11 mois de recul). Survolez une case pour lire la phrase du verdict.")
+    st.caption("Une ligne par parcours, une colonne par indicateur, les colonnes groupées : côté usagers par "
+               "règle d'or puis la satisfaction, côté agents leurs conditions de travail, puis le volume. Le "
+               "symbole dit le verdict, la couleur le redit : ▲ amélioration, ▼ dégradation, ● pas de changement, "
+               "◐ signal à confirmer, ○ données insuffisantes, ◆ hausse ou baisse du volume (ni bonne ni "
+               "mauvaise), – pas de résultat ; * provisoire (6 à 11 mois de recul). Survolez une case pour lire "
+               "la phrase du verdict.")
     grid = resultats["grille"]
     fig = figures["carte"]
     counts_text = grid["verdict"].value_counts()

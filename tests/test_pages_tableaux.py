@@ -208,10 +208,15 @@ def test_direction_cards_show_the_stored_means_changes_and_sentences(demo_db, mo
     page_text = texts(at)
     stored = lecture.verdicts(demo_db, direction="DPE")
     assert set(stored["parcours"]) == {"DPE-ENCOMBRANTS", "DPE-DANSMARUE"}
+    helps = {m.proto.help for m in at.markdown}
+    sentences = set(frame_with(at, "En une phrase")["En une phrase"])
     for row in stored.itertuples():
-        assert litteral(row.phrase) in page_text
+        # the sentence is the card title's tooltip and in the results table, not again under the card's numbers
+        assert row.phrase in sentences
         if row.verdict == INSUFFICIENT:
+            assert litteral(row.phrase) in page_text
             continue
+        assert row.phrase in helps
         decimals = 1 if row.unite == "nombre" else None
         assert f"Moyenne des 12 mois avant : **{format_value(row.moyenne_avant, row.unite, decimals)}**" in page_text
         assert f"Moyenne depuis le déploiement : **{format_value(row.moyenne_apres, row.unite, decimals)}**" in page_text
