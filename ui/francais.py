@@ -115,7 +115,8 @@ PATTERNS: list[tuple[str, str]] = [
     (r"^Help for (.+)$", "Aide : $1"),
     # « 100MB per file • CSV, XLSX, TXT »: the size is Streamlit's transport limit, not the import's (the
     # label of the Import page says the real one), so only the accepted formats are kept.
-    (r"^(?:Limit )?[\d.,]+\s?[KMG]?B per file(?: • (.+))?$", "Formats acceptés : $1"),
+    (r"^(?:Limit )?[\d.,]+\s?[KMG]?B per file$", "Formats acceptés"),
+    (r"^(?:Limit )?[\d.,]+\s?[KMG]?B per file • (.+)$", "Formats acceptés • $1"),
     (r"^File must be ([\d.,]+)\s?MB or smaller\.?$", "Le fichier doit faire au plus $1 Mo."),
     (r"^(.+) files are not allowed\.$", "Les fichiers de type $1 ne sont pas acceptés."),
     (r"^You have requested page /(.+), but no corresponding file was found in the app's pages/ directory\. "
