@@ -160,7 +160,7 @@ def generate_demo(ref: Referentiel, end_month: date, seed: int = SEED) -> pd.Dat
     Columns: parcours, indicateur, mois (date), valeur, commentaire. Deterministic for a given seed.
     """
     rng = np.random.default_rng(seed)
-    frames = []
+    columns = {"parcours": [], "indicateur": [], "mois": [], "valeur": []}
     for p in ref.parcours:
         months = month_range(first_month(p), end_month)
         if not months:
@@ -178,11 +178,15 @@ def generate_demo(ref: Referentiel, end_month: date, seed: int = SEED) -> pd.Dat
             keep = rng.random(len(months)) > 0.015  # a few missing months
             if ind.periodicite == "trimestrielle":
                 keep &= quarter
-            frames.append(pd.DataFrame({
-                "parcours": p.code, "indicateur": ind.code, "mois": np.array(months)[keep],
-                "valeur": values[keep],
-            }))
-    data = pd.concat(frames, ignore_index=True)
+            kept = np.flatnonzero(keep)
+            columns["parcours"].extend([p.code] * len(kept))
+            columns["indicateur"].extend([ind.code] * len(kept))
+            columns["mois"].extend(months[i] for i in kept)
+            columns["valeur"].append(values[kept])
+    # One frame at the end (not one per series): the same rows, built without 630 small frames.
+    data = pd.DataFrame({"parcours": columns["parcours"], "indicateur": columns["indicateur"],
+                         "mois": np.array(columns["mois"], dtype=object),
+                         "valeur": np.concatenate(columns["valeur"])})
     for code, offsets in MOIS_NON_TRANSMIS.items():
         missing = {add_months(end_month, o + 1) for o in offsets}
         data = data[~((data["parcours"] == code) & data["mois"].isin(missing))]
