@@ -5,6 +5,7 @@ Exit codes: 0 done, 1 invalid data (the report says what and where), 2 usage err
 
 from __future__ import annotations
 
+import argparse
 import getpass
 import json
 import sys
@@ -27,8 +28,6 @@ def _plain_csv(frame) -> str:
 
 def _user_arg(text: str) -> str:
     """``--utilisateur``: a name that is not blank (a blank name would be journaled as nobody)."""
-    import argparse
-
     if not text.strip():
         raise argparse.ArgumentTypeError("le nom d'utilisateur ne peut pas être vide ; donnez un nom, "
                                          "par exemple --utilisateur prenom.nom")
@@ -99,9 +98,38 @@ def _identity_help() -> str:
 def _month_arg(text: str) -> date:
     month = parse_month_code(text)
     if month is None:
-        import argparse
         raise argparse.ArgumentTypeError(f"« {text} » n'est pas un mois AAAA-MM (par exemple 2026-10)")
     return month
+
+
+def _global_options(parser, *, default) -> None:
+    """``--db`` and ``--utilisateur``, accepted before the subcommand and after it.
+
+    On the subcommands the default is SUPPRESS, so a value given before the subcommand is not
+    overwritten by the subcommand's own (absent) default.
+    """
+    parser.add_argument("--db", metavar="CHEMIN", default=default,
+                        help="base DuckDB à utiliser (sinon $OBSERVATOIRE_DB, sinon data/observatoire.duckdb)")
+    parser.add_argument("--utilisateur", metavar="NOM", type=_user_arg, default=default,
+                        help="compte qui agit, cherché dans le fichier d'habilitations et enregistré dans le "
+                             "journal (par défaut : $OBSERVATOIRE_UTILISATEUR, sinon le compte courant)")
+
+
+CLI_MAX_MB = 500  # a million values in long format is about 45 Mo; the upload page keeps its lower limit
+
+
+_SIZE_ADVICE = " En ligne de commande, --taille-max MO relève la limite."
+
+
+def _size_arg(text: str) -> int:
+    """``--taille-max``: a whole number of Mo, at least 1."""
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"« {text} » n'est pas une taille en Mo (un nombre entier, par exemple 100)")
+    return value
 
 
 def build_parser() -> FrenchParser:
@@ -111,11 +139,7 @@ def build_parser() -> FrenchParser:
         description="Observatoire des parcours usagers : base de données, imports et résultats en ligne de commande.",
         epilog=_identity_help() + "\n\nCodes de sortie : 0 réussi, 1 données invalides, 2 erreur d'utilisation.",
     )
-    parser.add_argument("--db", metavar="CHEMIN",
-                        help="base DuckDB à utiliser (sinon $OBSERVATOIRE_DB, sinon data/observatoire.duckdb)")
-    parser.add_argument("--utilisateur", metavar="NOM", type=_user_arg,
-                        help="compte qui agit, cherché dans le fichier d'habilitations et enregistré dans le "
-                             "journal (par défaut : $OBSERVATOIRE_UTILISATEUR, sinon le compte courant)")
+    _global_options(parser, default=None)
     commands = parser.add_subparsers(dest="commande", metavar="COMMANDE", parser_class=FrenchParser,
                                      title="commandes", prog="python -m indicateurs")
     commands.required = True
@@ -164,6 +188,9 @@ def build_parser() -> FrenchParser:
                      help="afficher les erreurs en JSON : liste de {fichier, ligne, colonne, valeur, message}")
     imp.add_argument("--dernier-mois", type=_month_arg, metavar="AAAA-MM",
                      help="dernier mois complet accepté (par défaut : le mois dernier)")
+    imp.add_argument("--taille-max", type=_size_arg, default=CLI_MAX_MB, metavar="MO",
+                     help=f"taille maximale d'un fichier, en Mo (par défaut : {CLI_MAX_MB} ; la page « Import » de "
+                          "l'application garde sa propre limite, plus basse)")
 
     commands.add_parser("imports", help="afficher le journal des imports",
                         description="Affiche le journal des imports, du plus récent au plus ancien.")
@@ -187,6 +214,8 @@ def build_parser() -> FrenchParser:
     comp.add_argument("--direction", metavar="CODE", help="seulement cette direction")
     comp.add_argument("--out", metavar="FICHIER", help="écrire la liste des valeurs manquantes (CSV pour Excel)")
     fiche_commande.add_parser(commands)
+    for subcommand in commands.choices.values():  # ``init --demo --db PATH`` as well as ``--db PATH init --demo``
+        _global_options(subcommand, default=argparse.SUPPRESS)
     return parser
 
 
@@ -215,7 +244,8 @@ def cmd_import(args) -> int:
     rejected, problems = False, []
     for name in args.fichiers:
         path = Path(name)
-        verification = check_file(db, path.name, path.read_bytes(), last_month=args.dernier_mois)
+        verification = check_file(db, path.name, path.read_bytes(), last_month=args.dernier_mois,
+                                  max_bytes=args.taille_max * 2**20, size_advice=_SIZE_ADVICE)
         problems += problemes_json(verification.erreurs)
         report = sys.stderr if args.json else sys.stdout
         print(rapport_texte(verification), file=report)
@@ -415,13 +445,19 @@ COMMANDS = {
 }
 
 
+def _loaded_refusals() -> tuple[type[Exception], ...]:
+    """``DemoRefusee`` if its module was loaded (only ``init`` loads it: importing it for every command
+    would load the statistics stack, seconds of start-up)."""
+    setup = sys.modules.get("indicateurs.setup")
+    return (setup.DemoRefusee,) if setup is not None else ()
+
+
 def main(argv: list[str] | None = None) -> int:
     """Parse the arguments, run the command, turn known failures into French messages and exit codes."""
     import duckdb
 
     from indicateurs.identite import ConfigurationInvalide
     from indicateurs.operations import ActionInterdite
-    from indicateurs.setup import DemoRefusee
 
     args = build_parser().parse_args(argv)
     try:
@@ -430,7 +466,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{error}\nLes rôles viennent du fichier d'habilitations (ou, pour un administrateur local, de "
               "OBSERVATOIRE_ADMINISTRATEUR_LOCAL) : voir « python -m indicateurs --help ».", file=sys.stderr)
         return EXIT_INVALID
-    except (ConfigurationInvalide, DemoRefusee) as error:
+    except (ConfigurationInvalide, *_loaded_refusals()) as error:
         print(str(error), file=sys.stderr)
         return EXIT_INVALID
     except duckdb.Error as error:

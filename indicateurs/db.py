@@ -1,18 +1,36 @@
 """The database: where it is, how to connect, its schema and its numbered migrations.
 
-This is the only module that opens DuckDB. Connections are short-lived: each read or write opens the file,
-does its work and closes it, so that no process holds the file between two queries. DuckDB lets only one
-process open a file at a time; a second process that finds the file locked (the app reading while the CLI
-imports, say) waits briefly and retries, so that no user ever sees a lock error. Within one process,
-DuckDB shares one database instance between connections, and each thread gets its own connection.
+This is the only module that opens DuckDB. Each unit of work (a read, a write transaction) has its own
+connection, closed at the end. Opening a DuckDB file costs 25-45 ms (a database instance is created), so
+a process that is using a file keeps one extra idle connection on it, its « anchor »: while the anchor
+is open, DuckDB reuses the instance and a connection costs under a millisecond. The anchor is closed as
+soon as the process has not used the file for ``IDLE_RELEASE_SECONDS``, and at once when another process
+says it is waiting for the file: no process holds the file while idle, and a CLI import never waits
+behind a busy app (or the reverse) for more than a query.
+
+DuckDB lets only one process open a file at a time. A process that finds the file locked writes a small
+« waiting » marker next to it (``<base>.attente``, its pid inside), then retries with a short backoff; the
+holder sees the marker, drops its anchor and works with short-lived connections until the marker is
+older than ``MARKER_FRESH_SECONDS``, so the waiter gets the file between two of its queries. No user sees
+a lock error unless the file stays locked for ``LOCK_WAIT_SECONDS``.
+
+Small read results (``query_one``: versions, counts, last import) are cached per file and validated by
+the file's stat (inode, size, modification time of the base and of its write-ahead log): any write, from
+any process, changes it, so a page rerun with nothing new does not open DuckDB at all, and sees an import
+made by the CLI on its next rerun.
 
 Writers are serialised: within one process, a write transaction waits for the one in progress on the same
 file (two people clicking « Importer » together both succeed, one after the other) instead of failing on
-DuckDB's optimistic « Conflict on update ». Between processes, DuckDB's file lock already does it.
+DuckDB's optimistic « Conflict on update ». Between processes, DuckDB's file lock already does it. After
+each commit the write-ahead log is checkpointed into the file, so the file alone is always complete.
+
+A forked child must not use a database its parent had open (DuckDB's instance would be shared without a
+lock): worker processes compute, the parent reads and writes.
 """
 
 from __future__ import annotations
 
+import atexit
 import os
 import random
 import threading
@@ -61,42 +79,221 @@ def _is_lock_error(error: Exception) -> bool:
     return "Could not set lock" in text or "Conflicting lock" in text
 
 
+IDLE_RELEASE_SECONDS = 0.3
+MARKER_FRESH_SECONDS = 2.0
+MARKER_SUFFIX = ".attente"
+RACY_SECONDS = 2.0  # a stat this recent may not yet show a write made in the same clock tick
+_CACHE_MAX_ENTRIES = 512
+
+
+class _Anchor:
+    """One process's idle connection on one file, and how it is being used."""
+
+    def __init__(self, connection):
+        self.connection = connection
+        self.active = 0
+        self.last_used = time.monotonic()
+
+
+_ANCHORS: dict[str, _Anchor] = {}
+_ANCHORS_GUARD = threading.Lock()
+_REAPER: threading.Thread | None = None
+_QUERY_CACHE: dict[tuple, tuple] = {}
+_QUERY_CACHE_GUARD = threading.Lock()
+
+
+def _marker_path(key: str) -> str:
+    return key + MARKER_SUFFIX
+
+
+def _signal_waiting(key: str) -> None:
+    """Tell the process holding the file that this one is waiting for it (best effort)."""
+    try:
+        with open(_marker_path(key), "w", encoding="ascii") as marker:
+            marker.write(str(os.getpid()))
+    except OSError:
+        pass
+
+
+def _stop_waiting(key: str) -> None:
+    """Remove our own marker once we hold the file (another waiter rewrites its own on its next retry)."""
+    try:
+        with open(_marker_path(key), encoding="ascii") as marker:
+            mine = marker.read().strip() == str(os.getpid())
+        if mine:
+            os.remove(_marker_path(key))
+    except (OSError, ValueError):
+        pass
+
+
+def _someone_waits(key: str) -> bool:
+    """True when another process has said, in the last seconds, that it is waiting for this file."""
+    try:
+        stat = os.stat(_marker_path(key))
+    except OSError:
+        return False
+    if time.time() - stat.st_mtime > MARKER_FRESH_SECONDS:
+        return False
+    try:
+        with open(_marker_path(key), encoding="ascii") as marker:
+            return marker.read().strip() != str(os.getpid())
+    except OSError:
+        return False
+
+
+def _release(key: str) -> None:
+    """Close this process's anchor on the file (connections still in use keep working)."""
+    with _ANCHORS_GUARD:
+        anchor = _ANCHORS.pop(key, None)
+    if anchor is not None:
+        anchor.connection.close()
+
+
+_STOPPING = threading.Event()
+
+
+def _reap_forever() -> None:
+    while not _STOPPING.wait(0.05):
+        now = time.monotonic()
+        with _ANCHORS_GUARD:
+            keys = [k for k, a in _ANCHORS.items() if a.active == 0 and now - a.last_used > IDLE_RELEASE_SECONDS]
+            keys += [k for k in _ANCHORS if k not in keys and _someone_waits(k)]
+        for key in keys:
+            _release(key)
+
+
+def _ensure_reaper() -> None:
+    global _REAPER
+    if (_REAPER is None or not _REAPER.is_alive()) and not _STOPPING.is_set():
+        _REAPER = threading.Thread(target=_reap_forever, name="duckdb-anchors", daemon=True)
+        _REAPER.start()
+
+
+def release_all() -> None:
+    """Close every anchor of this process now (tests, and before handing a file to another program)."""
+    for key in list(_ANCHORS):
+        _release(key)
+
+
+@atexit.register
+def _close_at_exit() -> None:
+    # Stop the reaper before the interpreter tears threads down: a daemon thread frozen inside DuckDB's
+    # close aborts the process (« terminate called ... exception not rethrown »).
+    _STOPPING.set()
+    if _REAPER is not None:
+        _REAPER.join(timeout=2)
+    release_all()
+
+
+def _forget_after_fork() -> None:
+    # The child inherits the parent's anchors: keep them referenced (never closed here), but forget them.
+    _LEAKED_IN_CHILD.extend(_ANCHORS.values())
+    _ANCHORS.clear()
+    _QUERY_CACHE.clear()
+
+
+_LEAKED_IN_CHILD: list = []
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_forget_after_fork)
+
+
+def _file_signature(key: str):
+    """Inode, size and modification time of the base and of its write-ahead log; None if too recent to trust."""
+    try:
+        main = os.stat(key)
+    except OSError:
+        return None
+    try:
+        wal = os.stat(key + ".wal")
+        wal_part = (wal.st_ino, wal.st_size, wal.st_mtime_ns)
+    except OSError:
+        wal = None
+        wal_part = None
+    newest = max(main.st_mtime_ns, wal.st_mtime_ns if wal is not None else 0)
+    if time.time_ns() - newest < RACY_SECONDS * 1e9:
+        return None
+    return (main.st_ino, main.st_size, main.st_mtime_ns, wal_part)
+
+
+def _forget_cached(key: str) -> None:
+    with _QUERY_CACHE_GUARD:
+        for cached in [k for k in _QUERY_CACHE if k[0] == key]:
+            del _QUERY_CACHE[cached]
+
+
 @dataclass(frozen=True)
 class Database:
     """A DuckDB file, opened on demand. Cheap to create; safe to share between threads."""
 
     path: Path
 
-    @contextmanager
-    def connect(self) -> Iterator[duckdb.DuckDBPyConnection]:
-        """A connection for one unit of work, closed on exit. Waits while another process holds the file."""
-        self.path.parent.mkdir(parents=True, exist_ok=True)
+    @property
+    def _key(self) -> str:
+        return os.path.realpath(self.path)
+
+    def _open(self, key: str) -> duckdb.DuckDBPyConnection:
+        """A new connection, waiting (and saying so) while another process holds the file."""
         deadline = time.monotonic() + LOCK_WAIT_SECONDS
         delay = 0.02
+        waited = False
         while True:
             try:
                 con = duckdb.connect(str(self.path), config=_CONFIG)
                 break
             except duckdb.IOException as error:
                 if not _is_lock_error(error) or time.monotonic() > deadline:
+                    if waited:
+                        _stop_waiting(key)
                     if _is_lock_error(error):
                         raise BaseVerrouillee(
                             f"La base {self.path} est occupée par un autre programme depuis plus de "
                             f"{LOCK_WAIT_SECONDS:.0f} s. Réessayez dans un instant."
                         ) from error
                     raise
+                _signal_waiting(key)
+                waited = True
                 time.sleep(delay * (1 + random.random()))
-                delay = min(delay * 2, 0.5)
+                delay = min(delay * 2, 0.25)
+        if waited:
+            _stop_waiting(key)
+        return con
+
+    @contextmanager
+    def connect(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        """A connection for one unit of work, closed on exit. Waits while another process holds the file."""
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        key = self._key
+        con = self._open(key)
+        anchor = None
+        try:
+            if _someone_waits(key):
+                _release(key)
+            else:
+                with _ANCHORS_GUARD:
+                    anchor = _ANCHORS.get(key)
+                    if anchor is None:
+                        # The instance is open (``con``): a second connection to it is cheap.
+                        anchor = _ANCHORS[key] = _Anchor(duckdb.connect(str(self.path), config=_CONFIG))
+                    anchor.active += 1
+                _ensure_reaper()
+        except BaseException:
+            con.close()
+            raise
         try:
             yield con
         finally:
             con.close()
+            if anchor is not None:
+                with _ANCHORS_GUARD:
+                    anchor.active -= 1
+                    anchor.last_used = time.monotonic()
 
     @contextmanager
     def transaction(self) -> Iterator[duckdb.DuckDBPyConnection]:
         """A connection inside BEGIN ... COMMIT; any exception rolls everything back.
 
         Only one write transaction per file runs at a time in this process: the next one waits its turn.
+        After the commit the log is checkpointed into the file (skipped silently if DuckDB cannot now).
         """
         with _writer_lock(self.path), self.connect() as con:
             con.execute("BEGIN TRANSACTION")
@@ -106,6 +303,11 @@ class Database:
                 con.execute("ROLLBACK")
                 raise
             con.execute("COMMIT")
+            _forget_cached(self._key)
+            try:
+                con.execute("CHECKPOINT")
+            except duckdb.Error:
+                pass
 
     def query_df(self, sql: str, params: list | tuple | None = None):
         """Run a read query and return a pandas DataFrame."""
@@ -113,9 +315,29 @@ class Database:
             return con.execute(sql, params or []).df()
 
     def query_one(self, sql: str, params: list | tuple | None = None):
-        """Run a read query and return its first row (or None)."""
+        """Run a read query and return its first row (or None).
+
+        Read-only SQL only: the row is cached until the file changes (see the module docstring).
+        """
+        key = self._key
+        signature = _file_signature(key)
+        try:
+            cache_key = (key, sql, tuple(params or ()))
+            hash(cache_key)
+        except TypeError:
+            cache_key = None
+        if signature is not None and cache_key is not None:
+            hit = _QUERY_CACHE.get(cache_key)
+            if hit is not None and hit[0] == signature:
+                return hit[1]
         with self.connect() as con:
-            return con.execute(sql, params or []).fetchone()
+            row = con.execute(sql, params or []).fetchone()
+        if signature is not None and cache_key is not None:
+            with _QUERY_CACHE_GUARD:
+                if len(_QUERY_CACHE) >= _CACHE_MAX_ENTRIES:
+                    _QUERY_CACHE.clear()
+                _QUERY_CACHE[cache_key] = (signature, row)
+        return row
 
 
 def retry_transient(work: Callable[[], T], attempts: int = 3) -> T:
@@ -264,4 +486,6 @@ def migrate(db: Database, target: int | None = None) -> int:
                     con.execute("ROLLBACK")
                     raise
                 con.execute("COMMIT")
+                _forget_cached(db._key)
+                con.execute("CHECKPOINT")
         return current_version(con)

@@ -14,7 +14,7 @@ from indicateurs import journal
 from indicateurs.db import Database
 from indicateurs.imports.pipeline import ResultatImport, Verification, commit
 from indicateurs.roles import REFERENT, Utilisateur
-from indicateurs.valeurs import STATUT_IMPORTE, STATUT_REJETE, ResultatAnnulation, cancel_import
+from indicateurs.valeurs import STATUT_IMPORTE, ResultatAnnulation, cancel_import
 
 
 class ActionInterdite(Exception):
@@ -73,10 +73,9 @@ def import_file(db: Database, verification: Verification, user: Utilisateur) -> 
     if user.role == REFERENT and verification.ok:
         _check_own_direction(db, verification, user)
     result = commit(db, verification, utilisateur=user.identifiant,
-                    on_commit=lambda con, import_id: journal.record_import_in(con, user, import_id))
-    if result.statut == STATUT_REJETE and result.import_id is not None:
-        with db.transaction() as con:
-            journal.record_import_in(con, user, result.import_id, action=journal.IMPORT_REFUSE)
+                    on_commit=lambda con, import_id: journal.record_import_in(con, user, import_id),
+                    on_reject=lambda con, import_id: journal.record_import_in(
+                        con, user, import_id, action=journal.IMPORT_REFUSE))
     if result.statut == STATUT_IMPORTE and (result.nouvelles or result.revisees):
         refresh(db)
     return result

@@ -50,10 +50,19 @@ class ResultatEcriture:
 
 def _stage(con, frame: pd.DataFrame) -> None:
     """Put the batch in a temporary table next to the stored value it would replace."""
-    batch = frame.reindex(columns=STAGED_COLUMNS).copy()
-    batch["mois"] = pd.to_datetime(batch["mois"]).dt.date
-    batch["valeur"] = batch["valeur"].astype("float64")
-    batch["commentaire"] = batch["commentaire"].astype("object").where(batch["commentaire"].notna(), None)
+    batch = frame.reindex(columns=STAGED_COLUMNS)
+    # A batch holds a handful of months for up to millions of rows: convert each distinct month once, and
+    # hand DuckDB Arrow-backed strings and datetime64 rather than Python objects (far faster to scan).
+    codes, months = pd.factorize(batch["mois"], use_na_sentinel=False)
+    months = pd.to_datetime(pd.Series(months, dtype=object)).to_numpy(dtype="datetime64[s]")
+    commentaire = batch["commentaire"]
+    batch = pd.DataFrame({
+        "parcours": batch["parcours"].astype("str"),
+        "indicateur": batch["indicateur"].astype("str"),
+        "mois": months[codes],
+        "valeur": batch["valeur"].astype("float64"),
+        "commentaire": commentaire.where(commentaire.notna(), None).astype("str"),
+    })
     con.register("batch_df", batch)
     con.execute(f"""
         CREATE OR REPLACE TEMP TABLE stage AS
@@ -161,12 +170,19 @@ def _write_values_once(
                    valeur, commentaire
             FROM stage
         """, [import_id])
+        # New keys are absent (staged inside this transaction, writers serialised): a plain insert, much
+        # faster than ON CONFLICT on a million rows; revised ones are updated in place.
         con.execute("""
             INSERT INTO valeurs
-            SELECT parcours, indicateur, mois, valeur, commentaire, ? FROM stage WHERE etat <> 'inchangee'
-            ON CONFLICT DO UPDATE SET valeur = excluded.valeur, commentaire = excluded.commentaire,
-                                      import_id = excluded.import_id
+            SELECT parcours, indicateur, mois, valeur, commentaire, ? FROM stage WHERE etat = 'nouvelle'
         """, [import_id])
+        if comparison.revisees:
+            con.execute("""
+                UPDATE valeurs SET valeur = s.valeur, commentaire = s.commentaire, import_id = ?
+                FROM stage s
+                WHERE s.etat = 'revisee' AND valeurs.parcours = s.parcours AND valeurs.indicateur = s.indicateur
+                  AND valeurs.mois = s.mois
+            """, [import_id])
         con.execute(
             "INSERT INTO journal VALUES (?, ?, 'import', ?, ?)",
             [now, utilisateur, str(import_id),
@@ -181,8 +197,11 @@ def _write_values_once(
 
 
 def record_rejected_import(db: Database, *, utilisateur: str, fichier: str, sha256: str | None,
-                           taille: int | None, nb_erreurs: int, message: str) -> int:
-    """Journal a rejected file (nothing of it is stored), so the SRU sees every attempt."""
+                           taille: int | None, nb_erreurs: int, message: str, on_commit=None) -> int:
+    """Journal a rejected file (nothing of it is stored), so the SRU sees every attempt.
+
+    ``on_commit(con, import_id)`` runs inside the same transaction (the audit row goes with the journal row).
+    """
     with db.transaction() as con:
         import_id = con.execute("SELECT nextval('import_id_seq')").fetchone()[0]
         con.execute(
@@ -192,6 +211,8 @@ def record_rejected_import(db: Database, *, utilisateur: str, fichier: str, sha2
             [import_id, TYPE_FICHIER, fichier, sha256, taille, utilisateur, datetime.now(), STATUT_REJETE,
              f"{nb_erreurs} erreur(s) : {message}"],
         )
+        if on_commit is not None:
+            on_commit(con, import_id)
     return import_id
 
 

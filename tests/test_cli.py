@@ -18,21 +18,25 @@ ROOT = Path(__file__).resolve().parents[1]
 ADMIN = {"OBSERVATOIRE_ADMINISTRATEUR_LOCAL": "sru.tests", "OBSERVATOIRE_UTILISATEUR": "sru.tests"}
 
 
-def run(*args: str, db: Path | None = None, env_extra: dict | None = None) -> subprocess.CompletedProcess:
-    """The CLI as the SRU's administrator (named by the documented local setting) unless ``env_extra`` says."""
+def run(*args: str, db: Path | None = None, env_extra: dict | None = None,
+        db_after: bool = False) -> subprocess.CompletedProcess:
+    """The CLI as the SRU's administrator (named by the documented local setting) unless ``env_extra`` says.
+    ``--db`` goes before the subcommand, or after it with ``db_after``."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("OBSERVATOIRE_")}
     env["OBSERVATOIRE_HABILITATIONS"] = "/nonexistent/habilitations.csv"  # no developer file leaks in
     env.update(ADMIN if env_extra is None else env_extra)
-    command = [sys.executable, "-m", "indicateurs"] + (["--db", str(db)] if db else []) + list(args)
+    option = ["--db", str(db)] if db else []
+    command = [sys.executable, "-m", "indicateurs"] + ([] if db_after else option) + list(args) + \
+        (option if db_after else [])
     return subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
 
 
 @pytest.fixture(scope="module")
 def demo_file(tmp_path_factory) -> Path:
     db = tmp_path_factory.mktemp("cli") / "cli.duckdb"
-    result = run("init", "--demo", "--fin", "2026-10", db=db)
+    result = run("init", "--demo", "--fin", "2026-10", db=db, db_after=True)  # as a new user types it
     assert result.returncode == 0, result.stderr
-    assert "Base prête" in result.stdout
+    assert f"Base prête : {db}" in result.stdout
     return db
 
 
@@ -169,3 +173,45 @@ def test_fiche_is_a_cli_command_with_french_usage_errors(demo_file):
     assert bad_month.returncode == 2 and "2026-13" in bad_month.stderr and "Traceback" not in bad_month.stderr
     unknown = run("fiche", "--direction", "XYZ", "--mois", "2026-10", db=demo_file)
     assert unknown.returncode == 2 and "XYZ" in unknown.stderr and "Traceback" not in unknown.stderr
+
+
+def test_global_options_go_before_or_after_the_subcommand():
+    from indicateurs.cli import build_parser
+
+    parser = build_parser()
+    after = parser.parse_args(["init", "--demo", "--db", "a.duckdb", "--utilisateur", "marie.dupont"])
+    assert (after.commande, after.demo, after.db, after.utilisateur) == ("init", True, "a.duckdb", "marie.dupont")
+    before = parser.parse_args(["--db", "b.duckdb", "--utilisateur", "paul", "imports"])
+    assert (before.commande, before.db, before.utilisateur) == ("imports", "b.duckdb", "paul")
+    neither = parser.parse_args(["imports"])
+    assert (neither.db, neither.utilisateur) == (None, None)
+    both = parser.parse_args(["--db", "avant.duckdb", "export", "--format", "csv", "--out", "x.csv",
+                              "--db", "apres.duckdb"])
+    assert both.db == "apres.duckdb"
+    fiche = parser.parse_args(["fiche", "--toutes", "--db", "c.duckdb"])
+    assert fiche.db == "c.duckdb"
+
+
+def test_the_import_size_limit_is_an_option_of_the_cli(tmp_path):
+    big = tmp_path / "gros.csv"
+    big.write_bytes(b"parcours;indicateur;mois;valeur\r\n" + b"DPE-ENCOMBRANTS;TAUX_DECROCHE;2026-10;1\r\n" * 30_000)
+    assert big.stat().st_size > 2**20
+    refused = run("import", str(big), "--dry-run", "--taille-max", "1", db=tmp_path / "vide.duckdb", db_after=True)
+    assert refused.returncode == 1, refused.stderr
+    assert "au-delà de la limite de 1 Mo" in refused.stdout and "--taille-max" in refused.stdout
+
+
+
+def test_the_size_limit_option_is_checked_and_documented(capsys):
+    from indicateurs.cli import build_parser
+
+    parser = build_parser()
+    assert parser.parse_args(["import", "f.csv", "--taille-max", "80"]).taille_max == 80
+    assert parser.parse_args(["import", "f.csv"]).taille_max == 500
+    with pytest.raises(SystemExit) as refused:
+        parser.parse_args(["import", "f.csv", "--taille-max", "zéro"])
+    assert refused.value.code == 2
+    assert "« zéro » n'est pas une taille en Mo" in capsys.readouterr().err
+    with pytest.raises(SystemExit):
+        parser.parse_args(["import", "--help"])
+    assert "--taille-max MO" in capsys.readouterr().out

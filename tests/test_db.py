@@ -8,7 +8,6 @@ import textwrap
 from datetime import date
 from pathlib import Path
 
-import duckdb
 import pandas as pd
 import pytest
 
@@ -21,11 +20,10 @@ LATEST = max(m[0] for m in MIGRATIONS)
 
 
 def _versions(path) -> list[int]:
-    con = duckdb.connect(str(path))
-    try:
+    # Through Database: a raw duckdb.connect with another configuration is refused while this process
+    # keeps the file open (see indicateurs/db.py).
+    with Database(Path(path)).connect() as con:
         return [r[0] for r in con.execute("SELECT version FROM schema_version ORDER BY version").fetchall()]
-    finally:
-        con.close()
 
 
 def test_new_database_gets_every_migration(tmp_path):

@@ -91,11 +91,13 @@ class ResultatImport:
 
 
 def check_file(db: Database, name: str, content: bytes, *, last_month: date | None = None,
-               max_bytes: int = DEFAULT_MAX_BYTES, cap: int = DEFAULT_CAP) -> Verification:
+               max_bytes: int = DEFAULT_MAX_BYTES, cap: int = DEFAULT_CAP, size_advice: str = "") -> Verification:
     """Read and check a file against the stored referential and values; never writes anything.
 
     ``last_month`` is the last complete month (default: the month before today); later months are
-    refused. ``max_bytes`` is the size limit; ``cap`` the number of problems listed per kind.
+    refused. ``max_bytes`` is the size limit (the CLI passes a higher one than the upload page);
+    ``size_advice`` ends the « too large » message (the CLI names its option there); ``cap`` the number
+    of problems listed per kind.
     """
     sha256 = hashlib.sha256(content).hexdigest()
     erreurs = Collecteur(name, cap, kind="erreur")
@@ -107,7 +109,7 @@ def check_file(db: Database, name: str, content: bytes, *, last_month: date | No
             size = f"{len(content) / 2**20:.1f}".replace(".", ",")
             erreurs.add(f"Le fichier « {name} » fait {size} Mo, au-delà de la limite de "
                         f"{number_fr(max_bytes / 2**20)} Mo. Découpez-le (par exemple un fichier par direction "
-                        "ou par mois) ou retirez les feuilles et colonnes inutiles.")
+                        "ou par mois) ou retirez les feuilles et colonnes inutiles." + size_advice)
         elif not content.strip(b" \t\r\n\x0b\x0c"):
             erreurs.add(f"Le fichier « {name} » est vide. Vérifiez que vous avez déposé le bon fichier, "
                         "rempli et enregistré.")
@@ -193,19 +195,22 @@ def _check_content(db: Database, name: str, content: bytes, last: date, verifica
                                      rows["valeur"].to_numpy(dtype=object))
 
 
-def commit(db: Database, verification: Verification, *, utilisateur: str, on_commit=None) -> ResultatImport:
+def commit(db: Database, verification: Verification, *, utilisateur: str, on_commit=None,
+           on_reject=None) -> ResultatImport:
     """Store a checked file as one import, in one transaction (all of it or nothing).
 
     Refused when the verification has errors: nothing is written but the attempt is journaled as
     « rejeté ». A file already imported (same content, import not cancelled) writes nothing.
-    ``on_commit(con, import_id)`` runs inside the transaction (see ``write_values``).
+    ``on_commit(con, import_id)`` runs inside the transaction (see ``write_values``); ``on_reject(con,
+    import_id)`` inside the one journaling a refused file.
     """
     v = verification
     if not v.ok:
         summary = " | ".join(
             (f"ligne {p.ligne} : " if p.ligne else "") + p.message for p in v.erreurs[:3])[:1000]
         rejected = record_rejected_import(db, utilisateur=utilisateur, fichier=v.fichier, sha256=v.sha256,
-                                          taille=v.taille, nb_erreurs=v.nb_erreurs, message=summary)
+                                          taille=v.taille, nb_erreurs=v.nb_erreurs, message=summary,
+                                          on_commit=on_reject)
         s = "s" if v.nb_erreurs > 1 else ""
         return ResultatImport(STATUT_REJETE, rejected, 0, 0, 0,
                               f"Fichier « {v.fichier} » refusé : {v.nb_erreurs} erreur{s}, rien n'a été importé. "
