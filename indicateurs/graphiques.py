@@ -373,6 +373,7 @@ def effect_forest(effects: pd.DataFrame, title: str, estimate="effet", low="effe
         fig.add_vline(x=0, line=dict(color=BLACK, width=1), row=row, col=1)
     _layout(fig, title, 150 + 34 * sum(counts) + 40 * len(units))
     fig.update_yaxes(automargin=True)
+    fig.update_xaxes(tickformat=FRENCH_TICKS)
     return finished(fig)
 
 
