@@ -100,6 +100,15 @@ def engine_gaussian(t, post, month, y):
     return None if fit is None else fit.mean
 
 
+def known_rho_gaussian(t, post, month, y, rho):
+    """The engine's own test told the true ρ (σ still estimated, Student t on n − k): the most any test
+    that must estimate the noise level of one short series could reach; how far the engine is from the
+    oracle because ρ is unknown, and how far because σ is."""
+    fit = modele.fit_gaussian(y, t, post, month, harmonics=harmonics_for(t, month),
+                              slope_change=slope_allowed("gaussian", post, y), rho=rho)
+    return None if fit is None else fit.mean
+
+
 def oracle_gaussian(t, post, month, y, rho, sd=1.0):
     """Same design and estimator, the true ρ and the true noise SD: a z-test with nothing else estimated."""
     built = modele.design(t, post, month, harmonics_for(t, month), slope_allowed("gaussian", post, y))
@@ -165,14 +174,16 @@ def run_gaussian(n_draws: int, seed: int = SEED) -> list[dict]:
         row = {"rho": rho}
         for effect in (0.0, 1.0, 2.0):
             rng = np.random.default_rng([seed, int(rho * 10), int(effect)])
-            engine, oracle, truths = [], [], []
+            engine, oracle, known, truths = [], [], [], []
             for _ in range(n_draws):
                 t, post, month, y, truth = gaussian_case(rng, rho, effect)
                 engine.append(engine_gaussian(t, post, month, y))
                 oracle.append(oracle_gaussian(t, post, month, y, rho))
+                known.append(known_rho_gaussian(t, post, month, y, rho))
                 truths.append(truth)
             cover, reject, oracle_reject, missing = _tally(engine, oracle, truths)
             row[effect] = (cover, reject, oracle_reject, missing)
+            row[("ρ connu", effect)] = _tally(known, oracle, truths)[1]
         rows.append(row)
     return rows
 
@@ -207,6 +218,12 @@ def print_gaussian(rows) -> None:
         ratio = p2 / p2_o if p2_o else math.nan
         print(f"  {r['rho']:.1f}  {_pct(c0)} / {_pct(c2)}   {_pct(fp)} ({_pct(fp_o)})       "
               f"{_pct(p1)} ({_pct(p1_o)})        {_pct(p2)} ({_pct(p2_o)})        {ratio:.2f}")
+    print("  Même test, ρ donné (σ estimé) : plafond de tout test qui estime le bruit d'une seule série courte")
+    print("  ρ    faux positifs  puissance 2 ET  2 ET / oracle")
+    for r in rows:
+        known_fp, known_p2, p2_o = r[("ρ connu", 0.0)], r[("ρ connu", 2.0)], r[2.0][2]
+        print(f"  {r['rho']:.1f}  {_pct(known_fp)}        {_pct(known_p2)}         "
+              f"{known_p2 / p2_o if p2_o else math.nan:.2f}")
 
 
 def print_counts(out) -> None:
