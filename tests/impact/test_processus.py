@@ -1,0 +1,56 @@
+"""Worker processes compute exactly what the calling process computes, in task order."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+
+from indicateurs.impact.processus import processes, worker_count
+from indicateurs.referentiel_store import read_referentiel
+from indicateurs.resultats import _analyse_task, _series_inputs
+
+
+def _tasks(db, count: int):
+    ref = read_referentiel(db)
+    values = db.query_df("SELECT parcours, indicateur, mois, valeur FROM valeurs ORDER BY parcours, indicateur, mois")
+    values["mois"] = pd.to_datetime(values["mois"]).dt.date
+    inputs = _series_inputs(values, ref)
+    indicators = {i.code: i for i in ref.indicateurs}
+    deployments = {p.code: p.date_deploiement for p in ref.parcours}
+    keys = sorted(inputs)[:count]
+    return [(inputs[k][0], deployments[k[0]], indicators[k[1]]) for k in keys]
+
+
+def _same(a, b) -> bool:
+    if isinstance(a, float) and isinstance(b, float):
+        return (math.isnan(a) and math.isnan(b)) or a == b
+    return a == b
+
+
+def test_two_worker_processes_give_the_serial_results_in_order(demo_db):
+    tasks = _tasks(demo_db, 40)
+    with processes(1) as run:
+        serial = run(_analyse_task, tasks)
+    with processes(2) as run:
+        parallel = run(_analyse_task, tasks)
+    assert len(parallel) == len(serial) == 40
+    fitted = 0
+    for (record_s, chart_s), (record_p, chart_p) in zip(serial, parallel):
+        assert record_s.keys() == record_p.keys()
+        assert all(_same(record_s[k], record_p[k]) for k in record_s), record_s["libelle"]
+        for column in chart_s:
+            np.testing.assert_array_equal(chart_s[column], chart_p[column])
+        fitted += not record_s["insufficient"]
+    assert fitted > 10  # real fits, not only « données insuffisantes »
+
+
+def test_the_number_of_workers_is_read_from_the_environment(monkeypatch):
+    monkeypatch.setenv("OBSERVATOIRE_PROCESSUS", "3")
+    assert worker_count() == 3
+    monkeypatch.setenv("OBSERVATOIRE_PROCESSUS", "n'importe quoi")
+    assert 1 <= worker_count() <= 2
+    monkeypatch.setenv("OBSERVATOIRE_PROCESSUS", "1")
+    with processes() as run:
+        assert run(abs, [-1, 2, -3]) == [1, 2, 3]
