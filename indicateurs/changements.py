@@ -163,22 +163,22 @@ def side_counts(verdicts: pd.DataFrame, ref: Referentiel) -> dict[str, Comptes]:
     return out
 
 
-def _names(rows: pd.DataFrame) -> str:
-    return ", ".join(rows["libelle_indicateur"].astype(str))
-
-
 def divergences(changes: pd.DataFrame) -> list[Divergence]:
     """One sentence per parcours where users are better off while agents are worse off, or the reverse."""
+    # Plain tuples, not a boolean filter of the frame per parcours: that was most of a page's cost.
+    by_parcours: dict[str, tuple[str, dict]] = {}
+    for code, label, side, verdict, name in zip(changes["parcours"], changes["libelle_parcours"], changes["cote"],
+                                                changes["verdict"], changes["libelle_indicateur"]):
+        names = by_parcours.setdefault(code, (label, {}))[1]
+        names.setdefault((side, verdict), []).append(str(name))
     out = []
-    for code, mine in changes.groupby("parcours", sort=False):
-        label = mine["libelle_parcours"].iloc[0]
+    for code, (label, names) in by_parcours.items():
         for better, worse in ((USAGERS, AGENTS), (AGENTS, USAGERS)):
-            gains = mine[(mine["cote"] == better) & (mine["verdict"] == IMPROVEMENT)]
-            losses = mine[(mine["cote"] == worse) & (mine["verdict"] == DEGRADATION)]
-            if gains.empty or losses.empty:
+            gains, losses = names.get((better, IMPROVEMENT)), names.get((worse, DEGRADATION))
+            if not gains or not losses:
                 continue
-            phrase = (f"{code} ({label}) : les {better} y gagnent (▲ {_names(gains)}) tandis que les {worse} "
-                      f"y perdent (▼ {_names(losses)}).")
+            phrase = (f"{code} ({label}) : les {better} y gagnent (▲ {', '.join(gains)}) tandis que les {worse} "
+                      f"y perdent (▼ {', '.join(losses)}).")
             out.append(Divergence(code, label, better == USAGERS, phrase))
     return out
 
