@@ -216,9 +216,10 @@ def verdict_heatmap(grid: pd.DataFrame, groups: dict[str, tuple[str, str]] | Non
 
 def _group_header(fig: go.Figure, headers: list[tuple[str, str]]) -> None:
     """Two header rows over the heat map's columns: the side (Usagers, Agents…) and the rule (Règle d'or 2…);
-    a band per run of equal headers, its name centred, a white gap between groups."""
+    a band per run of equal headers, its name centred, a black line between sides."""
+    shapes, notes = [], []  # set at once: Plotly validates each add_shape / add_annotation call, slowly
     for level, offset in ((0, HEADER_ROW + 4), (1, 2)):
-        runs: list[tuple[str, int, int]] = []
+        runs: list[tuple[object, int, int]] = []
         for n, h in enumerate(headers):
             key = h[0] if level == 0 else h
             if runs and runs[-1][0] == key:
@@ -229,16 +230,17 @@ def _group_header(fig: go.Figure, headers: list[tuple[str, str]]) -> None:
             name = key if level == 0 else key[1]
             if not name:
                 continue
-            fig.add_shape(type="rect", xref="x", yref="paper", x0=first - 0.45, x1=last + 0.45, ysizemode="pixel",
-                          yanchor=1, y0=offset, y1=offset + HEADER_ROW - 2, line=dict(width=0),
-                          fillcolor="#DCE6F0" if level == 0 else "#EEF3F8", layer="below")
-            fig.add_annotation(x=(first + last) / 2, xref="x", y=1, yref="paper", yanchor="bottom",
-                               yshift=offset - 1, text=f"<b>{plain(name)}</b>" if level == 0 else plain(name),
-                               showarrow=False, font=dict(size=12 if level == 0 else 11))
-    boundaries = [n for n in range(1, len(headers)) if headers[n][0] != headers[n - 1][0]]
-    for n in boundaries:
-        fig.add_shape(type="line", xref="x", yref="paper", x0=n - 0.5, x1=n - 0.5, y0=0, y1=1,
-                      line=dict(color=BLACK, width=2))
+            shapes.append(dict(type="rect", xref="x", yref="paper", x0=first - 0.45, x1=last + 0.45,
+                               ysizemode="pixel", yanchor=1, y0=offset, y1=offset + HEADER_ROW - 2,
+                               line=dict(width=0), fillcolor="#DCE6F0" if level == 0 else "#EEF3F8", layer="below"))
+            notes.append(dict(x=(first + last) / 2, xref="x", y=1, yref="paper", yanchor="bottom", yshift=offset - 1,
+                              text=f"<b>{plain(name)}</b>" if level == 0 else plain(name), showarrow=False,
+                              font=dict(size=12 if level == 0 else 11)))
+    for n in range(1, len(headers)):
+        if headers[n][0] != headers[n - 1][0]:
+            shapes.append(dict(type="line", xref="x", yref="paper", x0=n - 0.5, x1=n - 0.5, y0=0, y1=1,
+                               line=dict(color=BLACK, width=2)))
+    fig.update_layout(shapes=shapes, annotations=notes)
 
 
 def segment_label(column: str, count: int) -> str:
