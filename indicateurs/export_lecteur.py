@@ -62,6 +62,7 @@ TITLES: dict[str, str] = {
     "details": "Détail", "sha256": "Empreinte sha256", "nb_lignes": "Lignes", "champ": "Champ",
     "avant": "Valeur avant", "apres": "Valeur après", "annule_modification": "Annule la n°",
     "annulee_par": "Annulée par la n°",
+    "Taux": "Taux (%)",  # a chart's data already titled by its page, still a share 0–1
 }
 
 # Values written with their indicator's unit: one decimal, two for a ratio, none for a count (as on screen).
@@ -71,27 +72,38 @@ _UNIT_MEANS = {"moyenne_avant", "moyenne_apres", "difference", "welch_bas", "wel
                "estimation", "erreur_type", "bas", "haut", "bas_corrige", "haut_corrige"}
 _UNIT_COLUMNS = ("unite", "Unité", "effet_unite")
 _FIXED_DECIMALS = {"score": 2, "Score": 2, "p_valeur": 3, "p_ajustee": 3, "pre_tendance_p": 3}
-_SHARES = {"taux": 1, "niveau_intervalle": 2}  # shares 0–1 shown on screen as percentages
-DEFAULT_DECIMALS = 1
+_SHARES = {"taux": 1, "Taux": 1, "niveau_intervalle": 2}  # shares 0–1 shown on screen as percentages
+# A number whose unit the table does not say: two decimals, never fewer than any screen shows.
+DEFAULT_DECIMALS = 2
 
 
 def _unit_decimals(unit, *, count_decimals: int) -> int:
-    if unit == "ratio":
-        return 2
-    return count_decimals if unit == "nombre" else 1
+    if unit == "nombre":
+        return count_decimals
+    return 1 if unit in ("%", "pt", "jours", "j") else DEFAULT_DECIMALS  # a ratio, or a unit not known
 
 
-def _round(frame: pd.DataFrame, column: str) -> pd.Series:
+def _units(frame: pd.DataFrame, column: str, units: dict[str, str] | None) -> list | None:
+    """Each row's unit for ``column``: from the table's unit column, else from its indicator's code."""
+    if column in ("estimate", "low", "high") and "effet_unite" in frame.columns:
+        return list(frame["effet_unite"])
+    unit_column = next((c for c in _UNIT_COLUMNS if c in frame.columns), None)
+    if unit_column is not None:
+        return list(frame[unit_column])
+    if units and "indicateur" in frame.columns:
+        return [units.get(code) for code in frame["indicateur"]]
+    return None
+
+
+def _round(frame: pd.DataFrame, column: str, units: dict[str, str] | None) -> pd.Series:
     values = pd.to_numeric(frame[column], errors="coerce").astype(float)
     if column in _SHARES:
         return (values * 100).round(_SHARES[column])
     if column in _FIXED_DECIMALS:
         return values.round(_FIXED_DECIMALS[column])
-    unit_column = next((c for c in _UNIT_COLUMNS if c in frame.columns), None)
-    if unit_column is not None and (column in _UNIT_VALUES or column in _UNIT_MEANS):
-        if column in _UNIT_MEANS and "effet_unite" in frame.columns and column in ("estimate", "low", "high"):
-            unit_column = "effet_unite"
-        decimals = [_unit_decimals(u, count_decimals=0 if column in _UNIT_VALUES else 1) for u in frame[unit_column]]
+    row_units = _units(frame, column, units) if column in _UNIT_VALUES or column in _UNIT_MEANS else None
+    if row_units is not None:
+        decimals = [_unit_decimals(u, count_decimals=0 if column in _UNIT_VALUES else 1) for u in row_units]
         return pd.Series([round(v, d) if not np.isnan(v) else np.nan for v, d in zip(values, decimals)],
                          index=frame.index, dtype=float)
     return values.round(DEFAULT_DECIMALS)
@@ -142,16 +154,18 @@ def _titled(frame: pd.DataFrame, titles: dict[str, str] | None) -> list[str]:
     return names
 
 
-def reader_frame(frame: pd.DataFrame, titles: dict[str, str] | None = None) -> pd.DataFrame:
+def reader_frame(frame: pd.DataFrame, titles: dict[str, str] | None = None,
+                 units: dict[str, str] | None = None) -> pd.DataFrame:
     """``frame`` as displayed: screen titles, numbers rounded as on screen, months « AAAA-MM »,
-    « oui » / « non », timestamps to the second, empty cells for missing values."""
+    « oui » / « non », timestamps to the second, empty cells for missing values. ``units`` (indicator
+    code → unit) rounds the values of a table that names its indicators but not their unit."""
     out = {}
     for column in frame.columns:
         series = frame[column]
         if _is_bool(series):
             out[column] = series.map(lambda v: "" if v is None or pd.isna(v) else ("oui" if v else "non")).astype(object)
         elif pd.api.types.is_float_dtype(series.dtype):
-            out[column] = _round(frame, column)
+            out[column] = _round(frame, column, units)
         elif (dates := _dates(series)) is not None:
             out[column] = dates
         else:
@@ -173,12 +187,14 @@ def raw_frame(frame: pd.DataFrame, titles: dict[str, str] | None = None) -> pd.D
     return out.reset_index(drop=True)
 
 
-def reader_csv_bytes(frame: pd.DataFrame, titles: dict[str, str] | None = None) -> bytes:
+def reader_csv_bytes(frame: pd.DataFrame, titles: dict[str, str] | None = None,
+                     units: dict[str, str] | None = None) -> bytes:
     """The table as displayed, as CSV for Excel in French (UTF-8 BOM, ``;``, decimal comma)."""
-    return excel_csv_bytes(reader_frame(frame, titles))
+    return excel_csv_bytes(reader_frame(frame, titles, units))
 
 
-def reader_xlsx_bytes(frame: pd.DataFrame, titles: dict[str, str] | None = None) -> bytes:
+def reader_xlsx_bytes(frame: pd.DataFrame, titles: dict[str, str] | None = None,
+                      units: dict[str, str] | None = None) -> bytes:
     """An XLSX with the table as displayed (« Données ») and its unrounded values (« Données brutes »),
     both with column widths, a filter and a frozen header."""
-    return xlsx_bytes({READER_SHEET: reader_frame(frame, titles), RAW_SHEET: raw_frame(frame, titles)})
+    return xlsx_bytes({READER_SHEET: reader_frame(frame, titles, units), RAW_SHEET: raw_frame(frame, titles)})

@@ -114,3 +114,14 @@ def test_the_referential_re_export_neutralises_formulas(demo_db):
     assert restore_formula_text(label) == hostile
     plain = next(r["libelle"] for r in rows if r["code"] == "DVD-STATIONNEMENT")
     assert plain == "Obtenir une carte de stationnement résident"
+
+
+def test_values_of_a_table_without_a_unit_column_follow_their_indicator():
+    values = pd.DataFrame({"indicateur": ["RECLAMATIONS", "DELAI_TRAITEMENT", "VOLUME_DEMANDES", "AUTRE"],
+                           "mois": pd.to_datetime(["2026-10-01"] * 4),
+                           "valeur": [0.123456, 12.345, 18029.4, 1.23456]})
+    units = {"RECLAMATIONS": "ratio", "DELAI_TRAITEMENT": "jours", "VOLUME_DEMANDES": "nombre"}
+    back = pd.read_csv(io.BytesIO(reader_csv_bytes(values, units=units)), sep=";", encoding="utf-8-sig", dtype=str)
+    assert list(back.columns) == ["Indicateur", "Mois", "Valeur"]
+    assert list(back["Valeur"]) == ["0,12", "12,3", "18029", "1,23"]  # ratio 2, days 1, count 0, unknown 2
+    assert list(back["Mois"]) == ["2026-10"] * 4

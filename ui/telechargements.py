@@ -8,6 +8,16 @@ import streamlit as st
 from indicateurs.export_lecteur import reader_csv_bytes, reader_xlsx_bytes
 
 
+def _units() -> dict[str, str]:
+    """Each indicator's unit (rounds the values of a table that names its indicators but not their unit)."""
+    from ui.contexte import referentiel
+
+    try:
+        return {i.code: i.unite for i in referentiel().indicateurs}
+    except Exception:  # no database yet: the values keep two decimals
+        return {}
+
+
 def download_buttons(frame: pd.DataFrame, name: str, key: str, columns: dict[str, str] | None = None) -> None:
     """« Télécharger en CSV (Excel) » (UTF-8 BOM, ``;``, decimal comma) and « Télécharger en XLSX ».
 
@@ -17,10 +27,11 @@ def download_buttons(frame: pd.DataFrame, name: str, key: str, columns: dict[str
     « Données brutes ». The files are built only when clicked (an XLSX costs tens of milliseconds, too much
     on every run), and clicking does not rerun the page.
     """
+    units = _units()
     left, right = st.columns(2)
-    left.download_button("Télécharger en CSV (Excel)", lambda: reader_csv_bytes(frame, columns),
+    left.download_button("Télécharger en CSV (Excel)", lambda: reader_csv_bytes(frame, columns, units),
                          file_name=f"{name}.csv", mime="text/csv", key=f"{key}-csv", icon=":material/download:",
                          on_click="ignore")
-    right.download_button("Télécharger en XLSX", lambda: reader_xlsx_bytes(frame, columns), file_name=f"{name}.xlsx",
+    right.download_button("Télécharger en XLSX", lambda: reader_xlsx_bytes(frame, columns, units), file_name=f"{name}.xlsx",
                           mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                           key=f"{key}-xlsx", icon=":material/download:", on_click="ignore")
