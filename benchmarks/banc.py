@@ -132,6 +132,8 @@ def bench_pages(base: Path, runs: int, folder: Path) -> dict:
 
     os.environ["OBSERVATOIRE_DB"] = str(base)
     logging.disable(logging.WARNING)
+    warm_up = _app_test(ROOT / "app.py", PAGES[0][1], PAGES[0][2])
+    warm_up.run()  # imports (Streamlit, Plotly, the statistics stack) are paid here, not by the first page
     out = {}
     for label, page, params in PAGES:
         st.cache_data.clear()
@@ -228,12 +230,19 @@ def build_bases(scales: list[int], folder: Path) -> tuple[dict[int, Path], dict]
     return bases, built
 
 
+def _release_all() -> None:
+    """Close this process's idle connections before copying a base (older commits have none to close)."""
+    from indicateurs import db
+
+    getattr(db, "release_all", lambda: None)()
+
+
 def bench_recompute(base: Path, folder: Path) -> dict:
     """A full recompute of every stored result on a copy of the base."""
-    from indicateurs.db import Database, release_all
+    from indicateurs.db import Database
     from indicateurs.resultats import refresh_results
 
-    release_all()  # the copy must not race a checkpoint of the source
+    _release_all()  # the copy must not race a checkpoint of the source
     copy = folder / f"recalcul-{base.name}"
     shutil.copy(base, copy)
     report, cpu, wall = measured(lambda: refresh_results(Database(copy), force=True))
@@ -244,13 +253,13 @@ def bench_month_import(base: Path, folder: Path) -> dict:
     """One more month (November 2026) for every parcours, as a file: check, commit, refresh."""
     import pandas as pd
 
-    from indicateurs.db import Database, release_all
+    from indicateurs.db import Database
     from indicateurs.demo import generate_demo
     from indicateurs.imports.pipeline import check_file, commit
     from indicateurs.referentiel_store import read_referentiel
     from indicateurs.resultats import refresh_results
 
-    release_all()
+    _release_all()
     copy = folder / f"mois-{base.name}"
     shutil.copy(base, copy)
     db = Database(copy)
@@ -376,10 +385,12 @@ def main(argv: list[str] | None = None) -> int:
         for scale in scales:
             print(f"Pages à {scale}x …", flush=True)
             results["pages"][f"{scale}x"] = _child("pages", bases[scale], folder, args.runs)
+            _save(results, args.json)
         results["recalcul"] = {}
         for scale in recompute:
             print(f"Recalcul complet à {scale}x …", flush=True)
             results["recalcul"][f"{scale}x"] = bench_recompute(bases[scale], folder)
+            _save(results, args.json)
         print("Import d'un mois …", flush=True)
         results["import_mois"] = bench_month_import(bases[1], folder)
         print(f"Import de {args.lignes} lignes …", flush=True)
@@ -397,9 +408,15 @@ def main(argv: list[str] | None = None) -> int:
     print_table(results)
     results["machine"]["charge_fin"] = os.getloadavg()
     if args.json:
-        Path(args.json).write_text(json.dumps(results, indent=2, ensure_ascii=False, default=str), encoding="utf-8")
+        _save(results, args.json)
         print(f"\nMesures écrites dans {args.json}")
     return 0
+
+
+def _save(results: dict, path: str | None) -> None:
+    """Write the figures so far (a long run cut short keeps what it measured)."""
+    if path:
+        Path(path).write_text(json.dumps(results, indent=2, ensure_ascii=False, default=str), encoding="utf-8")
 
 
 def _commit() -> str:
