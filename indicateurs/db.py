@@ -186,10 +186,13 @@ def _close_at_exit() -> None:
 
 
 def _forget_after_fork() -> None:
-    # The child inherits the parent's anchors: keep them referenced (never closed here), but forget them.
+    # The child inherits the parent's anchors: keep them referenced (never closed here), but forget them;
+    # and fresh locks, in case another thread of the parent held one at the fork.
+    global _ANCHORS_GUARD, _QUERY_CACHE_GUARD, _REAPER
     _LEAKED_IN_CHILD.extend(_ANCHORS.values())
     _ANCHORS.clear()
     _QUERY_CACHE.clear()
+    _ANCHORS_GUARD, _QUERY_CACHE_GUARD, _REAPER = threading.Lock(), threading.Lock(), None
 
 
 _LEAKED_IN_CHILD: list = []
