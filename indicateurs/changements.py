@@ -210,7 +210,9 @@ def what_changed(db: Database, ref: Referentiel, *, direction: str | None = None
 
 # --- « en bref »: the answer first, on the pages --------------------------------------------------------
 
-SHOWN_PER_VERDICT = 5  # lines of each kind (▼, ▲) a reader sees at once per side; the rest in a list below
+# How many changes of each kind a reader sees at once per side, whole parcours at a time (a parcours's
+# changes are never split between the list and the rest): deteriorations matter most, so more of them.
+SHOWN = {DEGRADATION: 10, IMPROVEMENT: 6}
 SIDE_HEADINGS = {USAGERS: "Usagers", AGENTS: "Agents"}
 NO_VERDICT_YET = ("Aucun parcours déployé n'a encore de verdict : il faut au moins 12 mois de valeurs avant le "
                   "déploiement et 6 mois après.")
@@ -236,7 +238,7 @@ class LigneChangement:
 class ResumeCote:
     """One column of the answer (« Usagers » or « Agents »): deteriorations first, then improvements.
 
-    ``montrees`` are the lines a reader sees at once (at most ``SHOWN_PER_VERDICT`` of each kind),
+    ``montrees`` are the lines a reader sees at once (about ``SHOWN`` of each kind, whole parcours),
     ``autres`` the rest, announced by ``autres_titre`` (« et 53 autres : … »); ``vide`` says, when there is
     nothing significant, that nothing changed on this side.
     """
@@ -285,16 +287,32 @@ def change_line(row) -> LigneChangement:
         effet=effect, phrase=str(row.phrase or ""))
 
 
-def side_summary(answer: CeQuiAChange, cote: str, shown: int = SHOWN_PER_VERDICT) -> ResumeCote:
-    """One side's column: every significant change of ``answer`` on that side, deteriorations first, the
-    first ``shown`` of each kind to read at once and the others announced by how many they are."""
+def _first_parcours(lines: list[LigneChangement], limit: int) -> int:
+    """How many of ``lines`` (grouped by parcours) to show: whole parcours while at most ``limit`` lines,
+    and at least the first parcours."""
+    count, taken = 0, 0
+    while taken < len(lines):
+        end = taken
+        while end < len(lines) and lines[end].parcours == lines[taken].parcours:
+            end += 1
+        if count and end > limit:
+            break
+        count, taken = end, end
+    return count
+
+
+def side_summary(answer: CeQuiAChange, cote: str, shown: dict[str, int] | None = None) -> ResumeCote:
+    """One side's column: every significant change of ``answer`` on that side, deteriorations first; the
+    first parcours of each kind to read at once (``SHOWN``) and the others announced by how many they are."""
+    shown = shown or SHOWN
     rows = answer.side(cote)
     counts = answer.comptes[cote]
     lines = [change_line(r) for r in rows.itertuples()]
     worse = [line for line in lines if line.verdict == DEGRADATION]
     better = [line for line in lines if line.verdict == IMPROVEMENT]
-    first = worse[:shown] + better[:shown]
-    rest = worse[shown:] + better[shown:]
+    n_worse, n_better = _first_parcours(worse, shown[DEGRADATION]), _first_parcours(better, shown[IMPROVEMENT])
+    first = worse[:n_worse] + better[:n_better]
+    rest = worse[n_worse:] + better[n_better:]
     heading = SIDE_HEADINGS[cote]
     judged = _plural(counts.jugees, "série jugée", "séries jugées")
     if not lines:
@@ -308,12 +326,12 @@ def side_summary(answer: CeQuiAChange, cote: str, shown: int = SHOWN_PER_VERDICT
     rest_title = None
     if rest:
         rest_title = (f"et {_plural(len(rest), 'autre', 'autres')} : "
-                      f"{_kinds(len(worse[shown:]), len(better[shown:]))}")
+                      f"{_kinds(len(worse) - n_worse, len(better) - n_better)}")
     return ResumeCote(cote=cote, titre=heading, bilan=bilan[0].upper() + bilan[1:], montrees=first, autres=rest,
                       autres_titre=rest_title, vide=empty)
 
 
-def in_brief(answer: CeQuiAChange, shown: int = SHOWN_PER_VERDICT) -> EnBref:
+def in_brief(answer: CeQuiAChange, shown: dict[str, int] | None = None) -> EnBref:
     """The answer first, for a page: the users' and the agents' columns and the win-win check."""
     sides = [side_summary(answer, cote, shown) for cote in SIDES]
     phrases = [d.phrase for d in answer.divergences]

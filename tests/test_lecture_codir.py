@@ -104,12 +104,16 @@ def test_the_answer_lists_exactly_the_stored_significant_changes_deteriorations_
         effects = {(p, i): with_unit(format_signed(e), u or "") for p, i, e, u in
                    zip(mine["parcours"], mine["indicateur"], mine["effet"], mine["effet_unite"])}
         assert all(effects[(p, i)] == e for _m, p, i, e, _pr in got)
-        # capped lists say how many are left, and the expander holds exactly those
+        # capped lists say how many are left, and the expander holds exactly those; a parcours's changes of
+        # one kind are never split between the two, and up to 10 deteriorations are all in view
         if rest:
             assert announce.startswith(f"*et {len(rest)} autre")
-            assert len(shown) <= 10
         else:
             assert announce is None
+        assert not {(m, p) for m, p, *_ in shown} & {(m, p) for m, p, *_ in rest}
+        worse = (mine["verdict"] == DEGRADATION).sum()
+        if worse <= 10:
+            assert sum(m == "▼" for m, *_ in shown) == worse
 
 
 def test_the_win_win_check_names_each_parcours_where_users_and_agents_moved_apart(demo_db, monkeypatch):
