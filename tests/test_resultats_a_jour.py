@@ -26,7 +26,10 @@ def _direction_page(db, monkeypatch, direction: str) -> AppTest:
 
 
 def _captions(at: AppTest) -> list[str]:
-    return [c.value for c in at.caption]
+    """Every sentence the page shows: its captions (escaped) and the tooltips of its cards' titles
+    (where the Direction page puts each series' stored sentence, as written)."""
+    tooltips = [litteral(m.proto.help) for m in at.markdown if m.proto.help]
+    return [c.value for c in at.caption] + tooltips
 
 
 def _sentence(db, parcours: str, indicateur: str) -> str:
