@@ -16,29 +16,34 @@ import pandas as pd
 from indicateurs import graphiques
 from indicateurs.lecture_agents import placed_by_verdict
 
-LABEL_POSITIONS = ("top center", "bottom center", "middle right", "middle left", "top right", "bottom left",
-                   "top left", "bottom right")
+LABEL_POSITIONS = ("top center", "bottom center")
 
 
-def spread_labels(fig: go.Figure, resolution: float = 0.04) -> go.Figure:
-    """Gives each labelled point a text position of its own among the points close to it (within
-    ``resolution`` of the axes' spans), so that labels of neighbouring points do not overlap."""
+def spread_labels(fig: go.Figure, label_share: float = 0.16, band_share: float = 0.06) -> go.Figure:
+    """Gives neighbouring labelled points alternate text positions so that their labels do not overlap.
+
+    Points on about the same height (within ``band_share`` of the vertical span) and closer than a label's
+    width (``label_share`` of the horizontal span) take turns above and below; labels are drawn even where
+    they pass the plot's edge (a point on an axis keeps its whole name).
+    """
     labelled = [t for t in fig.data if t.mode and "text" in t.mode and t.x is not None and len(t.x)]
-    xs = [float(x) for t in labelled for x in t.x]
-    ys = [float(y) for t in labelled for y in t.y]
-    if not xs:
+    points = [(float(x), float(y), n, k) for n, t in enumerate(labelled) for k, (x, y) in enumerate(zip(t.x, t.y))]
+    if not points:
         return fig
+    xs, ys = [p[0] for p in points], [p[1] for p in points]
     span_x = (max(xs) - min(xs)) or 1.0
     span_y = (max(ys) - min(ys)) or 1.0
-    taken: dict[tuple[int, int], int] = {}
-    for trace in labelled:
-        positions = []
-        for x, y in zip(trace.x, trace.y):
-            cell = (round(float(x) / (span_x * resolution)), round(float(y) / (span_y * resolution)))
-            rank = taken.get(cell, 0)
-            taken[cell] = rank + 1
-            positions.append(LABEL_POSITIONS[rank % len(LABEL_POSITIONS)])
-        trace.textposition = positions
+    positions = {n: ["top center"] * len(t.x) for n, t in enumerate(labelled)}
+    last_in_band: dict[int, tuple[float, int]] = {}  # band → (x of its last label, index in LABEL_POSITIONS)
+    for x, y, n, k in sorted(points, key=lambda p: (round(p[1] / (span_y * band_share)), p[0])):
+        band = round(y / (span_y * band_share))
+        previous = last_in_band.get(band)
+        turn = 0 if previous is None or x - previous[0] >= span_x * label_share else (previous[1] + 1) % 2
+        positions[n][k] = LABEL_POSITIONS[turn]
+        last_in_band[band] = (x, turn)
+    for n, trace in enumerate(labelled):
+        trace.textposition = positions[n]
+        trace.cliponaxis = False
     return fig
 
 
@@ -47,4 +52,7 @@ def win_win_by_verdict(pairs: pd.DataFrame, users_label: str, agents_label: str,
     """The quadrant of one agents ↔ users pair, points placed by verdict, meaningful points labelled."""
     fig = graphiques.win_win_quadrant(placed_by_verdict(pairs), users_label, agents_label, users_unit,
                                       agents_unit)
-    return spread_labels(fig)
+    fig = spread_labels(fig)
+    if hasattr(fig, "_frozen_dict"):
+        fig._frozen_dict = None  # changed after graphiques marked it finished
+    return fig

@@ -122,8 +122,18 @@ st.markdown("Pour chaque parcours, le verdict côté usagers et le verdict côt�
             "« pas de changement détectable ».")
 summary = data["resume"]
 st.caption("Nombre de parcours dans chaque situation, pour chaque paire agents ↔ usagers.")
-st.dataframe(summary, hide_index=True, width="stretch", column_config={"situation": "Situation"})
-download_buttons(summary, "agents-gagnant-gagnant", key="situations")
+pair_columns = [c for c in summary.columns if c != "situation"]
+# A Markdown table: its long column titles wrap instead of being cut.
+st.markdown("\n".join([
+    "| Situation | " + " | ".join(litteral(c) for c in pair_columns) + " |",
+    "|---|" + "---:|" * len(pair_columns),
+    *("| " + litteral(r[0]) + " | " + " | ".join(str(int(n)) for n in r[1:]) + " |"
+      for r in summary.itertuples(index=False))]))
+with st.expander("Le même décompte en tableau (à trier, à télécharger)"):
+    st.dataframe(summary, hide_index=True, width="stretch", column_config={
+        "situation": st.column_config.TextColumn("Situation", width=300),
+        **{c: st.column_config.NumberColumn(c, help=c, width=150) for c in pair_columns}})
+    download_buttons(summary, "agents-gagnant-gagnant", key="situations")
 
 codes = list(dict.fromkeys(pairs["indicateur_agents"]))
 tabs = st.tabs([f"{ref.indicateur(c).libelle} ↔ {ref.indicateur(ref.indicateur(c).lie_a).libelle}" for c in codes])

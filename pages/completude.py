@@ -46,7 +46,9 @@ st.subheader("Taux de complétude par direction et par mois")
 recent = resume[resume["mois"] >= sorted(resume["mois"].unique())[-min(12, resume["mois"].nunique())]]
 grid = recent.pivot_table(index="direction", columns="mois", values="taux", aggfunc="first")
 grid.columns = [format_month(m) for m in grid.columns]
-st.dataframe(grid.map(lambda t: "–" if pd.isna(t) else format_percent(t, 0)), width="stretch")
+st.dataframe(grid.map(lambda t: "–" if pd.isna(t) else format_percent(t, 0)), width="stretch",
+             column_config={"direction": st.column_config.TextColumn("Direction", width=80),
+                            **{m: st.column_config.TextColumn(m, width=72) for m in grid.columns}})
 table = resume.assign(mois=[month_code(m) for m in resume["mois"]])
 download_buttons(table, "completude", key="completude")
 
@@ -64,12 +66,12 @@ else:
                  column_order=["direction", "libelle_parcours", "libelle_indicateur", "mois", "indicateur",
                                "parcours"],
                  column_config={
-                     "direction": st.column_config.TextColumn("Direction", width=80),
-                     "libelle_parcours": st.column_config.TextColumn("Parcours", width=280),
-                     "libelle_indicateur": st.column_config.TextColumn("Valeur manquante", width=300),
-                     "mois": st.column_config.TextColumn("Mois", width=90),
-                     "indicateur": st.column_config.TextColumn("Code de l'indicateur", width=190),
-                     "parcours": st.column_config.TextColumn("Code du parcours", width=170)})
+                     "direction": st.column_config.TextColumn("Direction", width=75),
+                     "libelle_parcours": st.column_config.TextColumn("Parcours", width=240),
+                     "libelle_indicateur": st.column_config.TextColumn("Valeur manquante", width=260),
+                     "mois": st.column_config.TextColumn("Mois", width=80),
+                     "indicateur": st.column_config.TextColumn("Code de l'indicateur", width=160),
+                     "parcours": st.column_config.TextColumn("Code du parcours", width=150)})
     if hidden:
         st.caption(hidden_rows_sentence(hidden, len(labelled)))
     download_buttons(labelled.assign(mois=[month_code(m) for m in labelled["mois"]]), "valeurs_manquantes",

@@ -154,15 +154,15 @@ for tab, (number, name) in zip(tabs, ENGAGEMENTS.items()):
             lists = indicators[["libelle_indicateur", "parcours_ameliores", "parcours_degrades",
                                 "parcours_sans_changement"]]
             st.dataframe(lists, hide_index=True, width="stretch",
-                         row_height=wrapped_row_height(lists, {"libelle_indicateur": 28, "parcours_ameliores": 36,
-                                                               "parcours_degrades": 28,
-                                                               "parcours_sans_changement": 44}),
+                         row_height=wrapped_row_height(lists, {"libelle_indicateur": 24, "parcours_ameliores": 32,
+                                                               "parcours_degrades": 24,
+                                                               "parcours_sans_changement": 40}),
                          column_config={
-                             "libelle_indicateur": st.column_config.TextColumn("Indicateur", width=200),
-                             "parcours_ameliores": st.column_config.TextColumn("▲ Amélioré dans", width=260),
-                             "parcours_degrades": st.column_config.TextColumn("▼ Dégradé dans", width=200),
+                             "libelle_indicateur": st.column_config.TextColumn("Indicateur", width=180),
+                             "parcours_ameliores": st.column_config.TextColumn("▲ Amélioré dans", width=240),
+                             "parcours_degrades": st.column_config.TextColumn("▼ Dégradé dans", width=180),
                              "parcours_sans_changement": st.column_config.TextColumn(
-                                 "● Sans changement détectable dans", width=320)})
+                                 "● Sans changement détectable dans", width=300)})
         download_buttons(indicators, f"engagement-{number}-parcours", key=f"parcours-{number}")
 
         st.subheader("L'effet moyen sur l'ensemble des parcours")

@@ -104,16 +104,18 @@ else:
             f"  *Unité* : {litteral(r.unite)} ; *sens favorable* : {r.sens} ; *périodicité* : {r.periodicite} ; "
             f"*cible* : {litteral(r.cible)}" for r in part.itertuples()))
     with st.expander("Les mêmes définitions en tableau (à trier, à télécharger)"):
+        # The columns that fit 1,440 px; the others are in the list above and in the downloads.
         st.dataframe(definitions, hide_index=True, width="stretch",
-                     row_height=wrapped_row_height(definitions, {"libelle": 26, "definition": 60, "regle": 26,
-                                                                 "agregation": 26, "cible": 20}),
+                     column_order=["libelle", "definition", "regle", "unite", "cible"],
+                     row_height=wrapped_row_height(definitions, {"libelle": 24, "definition": 54, "regle": 24,
+                                                                 "cible": 12}),
                      column_config={
                          "code": st.column_config.TextColumn("Code", width=170),
-                         "libelle": st.column_config.TextColumn("Indicateur", width=190, pinned=True),
-                         "definition": st.column_config.TextColumn("Définition", width=420),
-                         "regle": st.column_config.TextColumn("Règle d'or ou famille", width=190),
-                         "famille": "Famille", "unite": "Unité", "sens": "Sens favorable",
-                         "periodicite": "Périodicité", "cible": st.column_config.TextColumn("Cible", width=150),
+                         "libelle": st.column_config.TextColumn("Indicateur", width=180, pinned=True),
+                         "definition": st.column_config.TextColumn("Définition", width=400),
+                         "regle": st.column_config.TextColumn("Règle d'or ou famille", width=180),
+                         "famille": "Famille", "unite": st.column_config.TextColumn("Unité", width=70), "sens": "Sens favorable",
+                         "periodicite": "Périodicité", "cible": st.column_config.TextColumn("Cible", width=100),
                          "agregation": st.column_config.TextColumn("Agrégation entre parcours", width=190),
                          "miroir": "Indicateur miroir", "lie_a": "Indicateur usagers lié (pour les agents)"})
         download_buttons(definitions, "indicateurs", key="indicateurs")
@@ -251,7 +253,7 @@ glossary = pd.DataFrame(GLOSSARY, columns=["terme", "definition"])
 st.markdown("\n".join(f"- **{term}** : {meaning}" for term, meaning in GLOSSARY))
 with st.expander("Le glossaire en tableau (à trier, à télécharger)"):
     st.dataframe(glossary, hide_index=True, width="stretch",
-                 row_height=wrapped_row_height(glossary, {"terme": 30, "definition": 100}),
-                 column_config={"terme": st.column_config.TextColumn("Terme", width=230),
-                                "definition": st.column_config.TextColumn("Ce que cela veut dire", width=720)})
+                 row_height=wrapped_row_height(glossary, {"terme": 28, "definition": 95}),
+                 column_config={"terme": st.column_config.TextColumn("Terme", width=210),
+                                "definition": st.column_config.TextColumn("Ce que cela veut dire", width=690)})
     download_buttons(glossary, "glossaire", key="glossaire")

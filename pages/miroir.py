@@ -26,6 +26,9 @@ GAP_COLUMNS = {"paire": "Paire (indicateur usagers)", "engagement": "Engagement"
                "evolution": "Évolution de l'écart (pt)"}
 
 
+WRAPPED_ROW = 66  # two lines: long pair titles and verdicts wrap instead of being cut
+
+
 def _points(value) -> str:
     return f"{format_number(value, 1, signed=True)}\u202fpt" if value == value else "–"
 
@@ -106,14 +109,14 @@ first, hidden_gaps = capped(gaps)
 shown = first.assign(ecart_avant=first["ecart_avant"].map(_points), ecart_apres=first["ecart_apres"].map(_points),
                      evolution=first["evolution"].map(_points), paire=first["paire"].map(titles))
 st.dataframe(shown[["paire", "parcours", "ecart_avant", "ecart_apres", "evolution", "verdict_usagers",
-                    "verdict_agents"]], hide_index=True, width="stretch",
-             column_config={"paire": st.column_config.TextColumn("Paire", width=300),
-                            "parcours": st.column_config.TextColumn("Parcours", width=180),
-                            "ecart_avant": st.column_config.TextColumn("Écart avant", width=80),
-                            "ecart_apres": st.column_config.TextColumn("Écart depuis", width=80),
-                            "evolution": st.column_config.TextColumn("Évolution de l'écart", width=90),
-                            "verdict_usagers": st.column_config.TextColumn("Verdict côté usagers", width=230),
-                            "verdict_agents": st.column_config.TextColumn("Verdict côté agents", width=230)})
+                    "verdict_agents"]], hide_index=True, width="stretch", row_height=WRAPPED_ROW,
+             column_config={"paire": st.column_config.TextColumn("Paire", width=240),
+                            "parcours": st.column_config.TextColumn("Parcours", width=170),
+                            "ecart_avant": st.column_config.TextColumn("Écart avant", width=75),
+                            "ecart_apres": st.column_config.TextColumn("Écart depuis", width=75),
+                            "evolution": st.column_config.TextColumn("Évolution de l'écart", width=85),
+                            "verdict_usagers": st.column_config.TextColumn("Verdict côté usagers", width=160),
+                            "verdict_agents": st.column_config.TextColumn("Verdict côté agents", width=160)})
 if hidden_gaps:
     st.caption(hidden_rows_sentence(hidden_gaps, len(gaps)))
 st.caption("Les verdicts de chaque volet viennent du modèle de chaque série (voir la page Méthodologie) ; l'écart "
@@ -126,10 +129,10 @@ st.dataframe(shown.assign(mois=shown["mois"].map(format_quarter), paire=shown["p
                           usagers=shown["usagers"].map(lambda v: format_value(v, "%")),
                           agents=shown["agents"].map(lambda v: format_value(v, "%")),
                           ecart=shown["ecart"].map(_points)),
-             hide_index=True, width="stretch",
+             hide_index=True, width="stretch", row_height=WRAPPED_ROW,
              column_order=["paire", "parcours", "direction", "mois", "usagers", "agents", "ecart", "periode"],
-             column_config={"paire": st.column_config.TextColumn("Paire", width=330),
-                            "parcours": st.column_config.TextColumn("Parcours", width=180),
+             column_config={"paire": st.column_config.TextColumn("Paire", width=240),
+                            "parcours": st.column_config.TextColumn("Parcours", width=170),
                             "direction": st.column_config.TextColumn("Direction", width=75),
                             "mois": st.column_config.TextColumn("Trimestre", width=80),
                             "usagers": st.column_config.TextColumn("Usagers", width=70),
