@@ -373,34 +373,35 @@ def _refresh_once(db: Database, *, force: bool = False) -> RapportCalcul:
     replaced = set(changed) | set(gone)
     changed_indicators = sorted({i for _, i in replaced}) if known else [i.code for i in ref.indicateurs]
     # A full recompute shares its fits (and the DiD of each indicator) between worker processes; a
-    # refresh after a monthly import refits a handful of series, cheaper here than forking.
-    with processes(None if len(tasks) >= MIN_SERIES_FOR_WORKERS else 1) as run:
-        analysed = run(_analyse_task, tasks)
-        did = run(_did_task, [(values, ref, code) for code in changed_indicators])
-    new_rows, charts = [], []
-    for (parcours, indicateur), (record, chart) in zip(changed, analysed):
-        new_rows.append(_record_row(parcours, indicateur, inputs[(parcours, indicateur)][1], record))
-        charts.append((parcours, indicateur, chart))
+    # refresh after a monthly import refits a handful of series, cheaper here than forking. The DiD
+    # runs in the workers while this process judges the series together.
+    with processes(None if len(tasks) >= MIN_SERIES_FOR_WORKERS else 1) as workers:
+        analysed = workers.run(_analyse_task, tasks)
+        did_pending = workers.start(_did_task, [(values, ref, code) for code in changed_indicators])
+        new_rows, charts = [], []
+        for (parcours, indicateur), (record, chart) in zip(changed, analysed):
+            new_rows.append(_record_row(parcours, indicateur, inputs[(parcours, indicateur)][1], record))
+            charts.append((parcours, indicateur, chart))
 
-    kept = stored[[key not in replaced for key in stored_keys]]
-    kept = kept[[c for c in kept.columns if c not in FINAL_COLUMNS.values() and c not in ("calcule_le", "verdict_precedent")]]
-    all_rows = pd.concat([kept, pd.DataFrame(new_rows)], ignore_index=True) if new_rows else kept
-    final = _final_verdicts(all_rows, ref) if len(all_rows) else all_rows
-    if len(final):
-        final["calcule_le"] = datetime.now()
-        # Remember the verdict each series had before this update, for « ce qui a changé ».
-        before = dict(zip(stored_keys, stored["verdict"].tolist()))
-        previous = dict(zip(stored_keys, stored["verdict_precedent"].tolist()))
-        final["verdict_precedent"] = [
-            before.get(key) if before.get(key) != verdict else previous.get(key)
-            for key, verdict in zip(zip(final["parcours"].tolist(), final["indicateur"].tolist()),
-                                    final["verdict"].tolist())
-        ]
-
+        kept = stored[[key not in replaced for key in stored_keys]]
+        kept = kept[[c for c in kept.columns if c not in FINAL_COLUMNS.values() and c not in ("calcule_le", "verdict_precedent")]]
+        all_rows = pd.concat([kept, pd.DataFrame(new_rows)], ignore_index=True) if new_rows else kept
+        final = _final_verdicts(all_rows, ref) if len(all_rows) else all_rows
+        if len(final):
+            final["calcule_le"] = datetime.now()
+            # Remember the verdict each series had before this update, for « ce qui a changé ».
+            before = dict(zip(stored_keys, stored["verdict"].tolist()))
+            previous = dict(zip(stored_keys, stored["verdict_precedent"].tolist()))
+            final["verdict_precedent"] = [
+                before.get(key) if before.get(key) != verdict else previous.get(key)
+                for key, verdict in zip(zip(final["parcours"].tolist(), final["indicateur"].tolist()),
+                                        final["verdict"].tolist())
+            ]
+        aggregates = _aggregates(final, values, ref) if len(final) else None
+        score_table = scores(values, ref) if len(values) else None
+        chart_table = _chart_table(charts)
+        did = did_pending()
     did = pd.concat([d for d in did if len(d)], ignore_index=True) if any(len(d) for d in did) else None
-    aggregates = _aggregates(final, values, ref) if len(final) else None
-    score_table = scores(values, ref) if len(values) else None
-    chart_table = _chart_table(charts)
 
     with db.transaction() as con:
         con.execute("DELETE FROM resultats")

@@ -36,27 +36,46 @@ def _serial(function: Callable, tasks: Sequence) -> list:
     return [function(task) for task in tasks]
 
 
+class Workers:
+    """What ``processes`` yields: ``run(function, tasks)`` returns ``[function(t) for t in tasks]``;
+    ``start(function, tasks)`` launches the same and returns a callable giving that list once done, so
+    the caller can work meanwhile. ``function`` must be a module-level function."""
+
+    def __init__(self, pool: ProcessPoolExecutor | None, workers: int):
+        self._pool = pool
+        self._workers = workers
+
+    def start(self, function: Callable, tasks: Sequence) -> Callable[[], list]:
+        if self._pool is None or len(tasks) < 2:
+            return lambda: _serial(function, tasks)
+        try:
+            chunk = max(1, len(tasks) // (4 * self._workers))
+            futures = [self._pool.submit(_serial, function, tasks[i:i + chunk]) for i in range(0, len(tasks), chunk)]
+        except (BrokenProcessPool, OSError, RuntimeError):
+            return lambda: _serial(function, tasks)
+
+        def results() -> list:
+            try:
+                return [result for future in futures for result in future.result()]
+            except (BrokenProcessPool, OSError):
+                return _serial(function, tasks)
+
+        return results
+
+    def run(self, function: Callable, tasks: Sequence) -> list:
+        return self.start(function, tasks)()
+
+
 @contextmanager
-def processes(workers: int | None = None) -> Iterator[Callable[[Callable, Sequence], list]]:
-    """A ``run(function, tasks)`` that returns ``[function(t) for t in tasks]``, computed by ``workers``
-    forked processes (one pool for every ``run`` inside the block), or in this process when there is one
-    worker, no ``fork``, or a broken pool. ``function`` must be a module-level function."""
+def processes(workers: int | None = None) -> Iterator[Workers]:
+    """Worker processes for the block (``workers`` of them, default ``worker_count()``), forked once and
+    shared by every ``run``/``start`` inside it; in this process when there is one worker or no ``fork``."""
     workers = worker_count() if workers is None else workers
     if workers <= 1 or "fork" not in multiprocessing.get_all_start_methods():
-        yield _serial
+        yield Workers(None, 1)
         return
     pool = ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("fork"))
-
-    def run(function: Callable, tasks: Sequence) -> list:
-        if len(tasks) < 2:
-            return _serial(function, tasks)
-        try:
-            chunk = max(1, len(tasks) // (4 * workers))
-            return list(pool.map(function, tasks, chunksize=chunk))
-        except (BrokenProcessPool, OSError):
-            return _serial(function, tasks)
-
     try:
-        yield run
+        yield Workers(pool, workers)
     finally:
         pool.shutdown(wait=True, cancel_futures=True)

@@ -31,10 +31,11 @@ def _same(a, b) -> bool:
 
 def test_two_worker_processes_give_the_serial_results_in_order(demo_db):
     tasks = _tasks(demo_db, 40)
-    with processes(1) as run:
-        serial = run(_analyse_task, tasks)
-    with processes(2) as run:
-        parallel = run(_analyse_task, tasks)
+    with processes(1) as workers:
+        serial = workers.run(_analyse_task, tasks)
+    with processes(2) as workers:
+        pending = workers.start(_analyse_task, tasks[20:])
+        parallel = workers.run(_analyse_task, tasks[:20]) + pending()
     assert len(parallel) == len(serial) == 40
     fitted = 0
     for (record_s, chart_s), (record_p, chart_p) in zip(serial, parallel):
@@ -52,5 +53,5 @@ def test_the_number_of_workers_is_read_from_the_environment(monkeypatch):
     monkeypatch.setenv("OBSERVATOIRE_PROCESSUS", "n'importe quoi")
     assert 1 <= worker_count() <= 2
     monkeypatch.setenv("OBSERVATOIRE_PROCESSUS", "1")
-    with processes() as run:
-        assert run(abs, [-1, 2, -3]) == [1, 2, 3]
+    with processes() as workers:
+        assert workers.run(abs, [-1, 2, -3]) == [1, 2, 3]
