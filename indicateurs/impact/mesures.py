@@ -1,5 +1,6 @@
 """What the engine is worth, as measured by ``benchmarks/bench_statistique.py`` (figures copied from its
-output of 30 November 2026, 2,000 simulated series per cell). Shown on the Méthodologie page; rerun the
+output of 30 November 2026, 2,000 simulated series per cell; rerun on 1 December 2026 with the same
+figures, plus the known-ρ ceiling). Shown on the Méthodologie page; rerun the
 benchmark and update this text whenever the engine's rules change."""
 
 MESURES = """
@@ -28,5 +29,9 @@ dégrade chez DFA-MARCHE et DLH-LOGEMENT-SOCIAL) sont des dégradations signific
 et « pas de changement détectable » ne veut pas dire « pas d'effet » (d'où le plus petit effet détectable
 affiché). Avec une forte corrélation d'un mois sur l'autre (ρ = 0,6), les fausses alertes sont de 6,3 % par
 série avant correction. Le moteur détecte environ 76 % de ce que détecterait l'oracle à 2 écarts types, en
-deçà des 90 % visés : le prix d'une corrélation estimée prudemment sur chaque série.
+deçà des 90 % visés : le prix d'une corrélation estimée prudemment sur chaque série. Ce but n'est pas
+atteignable sur des séries aussi courtes : le même test, à qui l'on donnerait la vraie corrélation (le bruit
+restant à estimer), ne détecterait que 93 %, 93 % et 86 % de ce que détecte l'oracle pour ρ = 0 ; 0,3 ; 0,6
+(fausses alertes 5,3 %, 5,1 %, 5,1 %). Mettre en commun la corrélation de plusieurs parcours gagnerait en
+puissance, mais le verdict d'un parcours dépendrait alors des données des autres : écarté.
 """
