@@ -9,7 +9,7 @@ from indicateurs import changements, graphiques, tableaux
 from indicateurs.db import Database
 from indicateurs.format_fr import format_month, format_number
 from ui.contexte import database, referentiel, version
-from ui.details_statistiques import reader_results, statistical_details
+from ui.details_statistiques import show_reader_results, statistical_details
 from ui.en_bref import show_in_brief
 from ui.fiche_codir import fiche_button
 from ui.graphique import show_chart
@@ -195,7 +195,9 @@ for tab, p in zip(tabs, parcours.itertuples()):
                 _card(row)
 
 st.subheader("Tous les résultats de la direction")
-printable_dataframe(reader_results(verdicts), key="resultats-direction", hide_index=True, width="stretch")
+st.caption("Les phrases des verdicts, les mois observés et les détails statistiques sont dans les "
+           "téléchargements, sur la copie imprimée et sous « Détails statistiques ».")
+show_reader_results(verdicts, key="resultats-direction")
 columns = ["parcours", "indicateur", "libelle_indicateur", "verdict", "provisoire", "moyenne_avant", "moyenne_apres",
            "estimate", "low", "high", "effet_unite", "mois_avant", "mois_apres", "p_valeur", "p_ajustee", "methode",
            "phrase"]

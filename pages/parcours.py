@@ -9,7 +9,7 @@ from indicateurs.db import Database
 from indicateurs.format_fr import format_month, format_number, format_value
 from indicateurs.mois import month_code, parse_month_code
 from ui.contexte import database, referentiel, version
-from ui.details_statistiques import reader_results, statistical_details
+from ui.details_statistiques import show_reader_results, statistical_details
 from ui.graphique import show_chart
 from ui.telechargements import download_buttons
 from ui.mise_en_page import banner, empty_state, sidebar_filters, url_selectbox
@@ -152,8 +152,7 @@ if not overview.empty:
                         "unite": "Unité"})
 if not verdicts.empty:
     in_order = verdicts.set_index("indicateur").loc[[c for c in order if c in set(verdicts["indicateur"])]]
-    st.dataframe(reader_results(in_order.reset_index()).drop(columns=tableaux.RESULT_COLUMNS["parcours"]),
-                 hide_index=True, width="stretch")
+    show_reader_results(in_order.reset_index(), key="resultats-parcours", with_parcours=False)
     download_buttons(verdicts.drop(columns=["symbole", "verdict_affiche"]), f"resultats-{p.code}", key="resultats")
     statistical_details(verdicts)
 

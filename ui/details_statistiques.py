@@ -7,6 +7,8 @@ import pandas as pd
 import streamlit as st
 
 from indicateurs import tableaux
+from indicateurs.lignes_affichees import wrapped_row_height
+from ui.impression import PRINTABLE_KEY, html_table
 
 LABEL = "Détails statistiques"
 # What the reader's tables leave out: the adjusted p-value and the model's name.
@@ -36,6 +38,32 @@ La page « Méthodologie » détaille ces choix et leurs limites mesurées.
 def reader_results(verdicts: pd.DataFrame) -> pd.DataFrame:
     """The stored results for the reader's table: the display columns without p-values and method names."""
     return tableaux.results_for_display(verdicts).drop(columns=STATISTICAL_COLUMNS)
+
+
+T = tableaux.RESULT_COLUMNS
+# The reader's table on a 1440-pixel screen: short titles (the full one in the tooltip), set widths, long
+# labels wrapped; the sentence, the months and the statistics stay on paper, in the downloads and below.
+ON_SCREEN = {  # column: (title on screen, width in px, characters per line when wrapped)
+    T["parcours"]: ("Parcours", 165, None),
+    T["libelle_indicateur"]: ("Indicateur", 235, 32),
+    T["verdict_affiche"]: ("Verdict", 235, 32),
+    T["avant"]: ("Avant", 80, None),
+    T["apres"]: ("Depuis", 80, None),
+    T["changement"]: ("Écart moyen [intervalle]", 175, None),
+}
+
+
+def show_reader_results(verdicts: pd.DataFrame, *, key: str, with_parcours: bool = True) -> None:
+    """The stored results for a reader, fitting the screen without a cut column; on paper (print), every
+    column of ``reader_results`` and every row."""
+    shown = reader_results(verdicts)
+    columns = [c for c in ON_SCREEN if with_parcours or c != T["parcours"]]
+    config = {c: st.column_config.TextColumn(ON_SCREEN[c][0], width=ON_SCREEN[c][1], help=c) for c in columns}
+    wraps = {c: ON_SCREEN[c][2] for c in columns if ON_SCREEN[c][2]}
+    with st.container(key=f"{PRINTABLE_KEY}{key}"):
+        st.dataframe(shown, hide_index=True, column_order=columns, column_config=config,
+                     row_height=wrapped_row_height(shown, wraps))
+        st.html(html_table(shown if with_parcours else shown.drop(columns=T["parcours"])))
 
 
 def statistical_details(verdicts: pd.DataFrame) -> None:

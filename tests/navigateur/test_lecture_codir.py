@@ -77,6 +77,6 @@ def test_nothing_is_cut_at_1440_by_900(server, screen):
     assert height <= visible + 1, (height, visible)
 
     load(screen, url + "/direction?direction=DVD")
-    assert screen.evaluate(CUT, ["parcours-direction"]) == []
+    assert screen.evaluate(CUT, ["parcours-direction", "resultats-direction"]) == []
     assert screen.get_by_role("heading", name="Usagers", exact=True).count() == 1
     screenshot(screen, "lecture_codir_direction_DVD")
