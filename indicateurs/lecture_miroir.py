@@ -125,3 +125,17 @@ def mirror_gaps_with_verdicts(gaps: pd.DataFrame, verdicts: pd.DataFrame, ref: R
                                               how="left")
         out[f"verdict_{side}"] = joined["verdict_affiche"].fillna("–").to_numpy(object)
     return out.drop(columns="miroir")
+
+
+CHART_PARCOURS = 40
+
+
+def gaps_for_chart(gaps: pd.DataFrame, limit: int = CHART_PARCOURS) -> tuple[pd.DataFrame, int]:
+    """The gaps of the parcours drawn in the chart (one line per parcours: beyond a few dozen it is no
+    longer readable nor light to send) and how many parcours are left out: those whose gap moved most
+    (largest |évolution| over the pairs), then those without both periods, are kept first."""
+    if gaps.empty or gaps["parcours"].nunique() <= limit:
+        return gaps, 0
+    moved = gaps.assign(ampleur=gaps["evolution"].abs()).groupby("parcours")["ampleur"].max()
+    kept = moved.sort_values(ascending=False, na_position="last", kind="stable").index[:limit]
+    return gaps[gaps["parcours"].isin(kept)].reset_index(drop=True), int(moved.size - limit)

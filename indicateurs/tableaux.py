@@ -33,8 +33,8 @@ from indicateurs.lecture_engagements import (MIN_EVENT_PARCOURS, RATE_UNIT, did_
                                              event_study, overall_and_counts, overall_with_counts,
                                              thin_event_points)
 from indicateurs.lecture_methodologie import indicator_definitions
-from indicateurs.lecture_miroir import (USERS_FAMILY, VOLUME, mirror_gaps, mirror_gaps_with_verdicts, mirror_pairs,
-                                        mirror_summary, mirror_values)
+from indicateurs.lecture_miroir import (CHART_PARCOURS, USERS_FAMILY, VOLUME, gaps_for_chart, mirror_gaps,
+                                        mirror_gaps_with_verdicts, mirror_pairs, mirror_summary, mirror_values)
 from indicateurs.lecture_serie import (BASELINE_MONTHS, SerieIndicateur, effect_details, indicator_series,
                                        months_of, overview_values, revision_history, stored_values)
 from indicateurs.lecture_verdicts import (ChiffresVerdicts, counts_by_group, deployment_status, last_data_month,
@@ -43,7 +43,7 @@ from indicateurs.lecture_verdicts import (ChiffresVerdicts, counts_by_group, dep
 
 __all__ = [
     "AGENTS_FAMILY", "BADGE_COLOURS", "COUNT_KEYS", "MIN_EVENT_PARCOURS", "count_verdicts", "expected_in_month",
-    "mirror_gaps_with_verdicts", "missing_with_labels", "overall_and_counts", "overall_with_counts", "thin_event_points", "BASELINE_MONTHS", "COUNT_COLUMNS", "COUNT_HEADERS", "COUNT_LABELS",
+    "mirror_gaps_with_verdicts", "missing_with_labels", "CHART_PARCOURS", "gaps_for_chart", "overall_and_counts", "overall_with_counts", "thin_event_points", "BASELINE_MONTHS", "COUNT_COLUMNS", "COUNT_HEADERS", "COUNT_LABELS",
     "DEGRADATION", "FALL", "FINAL_MONTHS_AFTER", "IMPROVEMENT", "INSUFFICIENT", "NO_CHANGE", "NO_RESULT",
     "PROVISIONAL_MARK", "QUADRANTS", "QUADRANT_INSUFFICIENT", "RATE_UNIT", "RESULT_COLUMNS", "RISE", "SIGNAL",
     "SYMBOLS", "USERS_FAMILY", "VERDICT_ORDER", "VOLUME", "ChiffresVerdicts", "CompletudeMois",

@@ -7,7 +7,7 @@ import streamlit as st
 
 from indicateurs import graphiques, lecture_agents, tableaux
 from indicateurs.graphique_gagnant_gagnant import win_win_by_verdict
-from indicateurs.lignes_affichees import capped, hidden_rows_sentence
+from indicateurs.lignes_affichees import MAX_ROWS, capped, hidden_rows_sentence
 from indicateurs.db import Database
 from ui.contexte import database, referentiel, version
 from ui.graphique import show_chart
@@ -147,9 +147,14 @@ for tab, code in zip(tabs, codes):
                f"abscisse) et de « {agents_ind.libelle} » (agents, en ordonnée), orientés pour que droite et haut "
                "veuillent dire mieux. " + " ; ".join(f"{label} : {n} parcours" for label, n in counts.items()) + ".")
         show_chart(figures[code], alt=alt, name=f"gagnant-gagnant-{code}", key=f"paire-{code}",
-                   data=pair[list(PAIR_COLUMNS) + ["oriente_usagers", "oriente_agents"]],
+                   data=capped(pair.sort_values("quadrant", key=lambda q: q.isin(graphiques.QUIET_SITUATIONS),
+                                                kind="stable"))[0][list(PAIR_COLUMNS) + ["oriente_usagers",
+                                                                                        "oriente_agents"]],
                    columns={**PAIR_COLUMNS, "oriente_usagers": "Usagers : changement orienté (+ = mieux)",
                             "oriente_agents": "Agents : changement orienté (+ = mieux)"})
+        if len(pair) > MAX_ROWS:
+            st.caption(f"Données du graphique : {hidden_rows_sentence(len(pair) - MAX_ROWS, len(pair))} Les "
+                       "parcours qui ont bougé d'un côté au moins viennent en premier.")
         st.caption("Chaque point est placé par ses deux verdicts : un côté sans changement significatif est posé "
                    "sur son axe (0), sans barre ; un côté significatif garde son changement estimé et sa "
                    "fourchette (barre grise). Les parcours sans changement détectable des deux côtés sont donc au "

@@ -44,7 +44,8 @@ def _mirror(path: str, data_version: int, direction: str | None, _ref) -> dict:
 
 @st.cache_resource(show_spinner=False, max_entries=32)
 def _figure(path: str, data_version: int, direction: str | None, _data: dict, _titles: tuple):
-    return mirror_gap_chart(_data["ecarts"], dict(_titles))
+    drawn, _ = tableaux.gaps_for_chart(_data["ecarts"])
+    return mirror_gap_chart(drawn, dict(_titles))
 
 
 st.title("Miroir agents / usagers")
@@ -102,8 +103,12 @@ alt = ("Pour chaque parcours et chaque paire, l'écart agents − usagers avant 
        "le déploiement. " + " ; ".join(
            f"{titles[p]} : {len(part)} parcours, dont {int((part['ecart_apres'].abs() < part['ecart_avant'].abs()).sum())} "
            "où l'écart s'est resserré" for p, part in both.groupby("paire")) + ".")
+drawn, left_out = tableaux.gaps_for_chart(gaps)
+if left_out:
+    st.caption(f"Le graphique montre les {tableaux.CHART_PARCOURS} parcours dont l'écart a le plus bougé ; "
+               f"{left_out} autres parcours sont dans le tableau ci-dessous et ses téléchargements.")
 show_chart(fig, alt=alt, name="miroir-ecarts", key="ecarts",
-           data=gaps.assign(deploiement=gaps["deploiement"].map(lambda d: month_code(d) if d else "")),
+           data=drawn.assign(deploiement=drawn["deploiement"].map(lambda d: month_code(d) if d else "")),
            columns={**GAP_COLUMNS, "verdict_usagers": "Verdict usagers", "verdict_agents": "Verdict agents"})
 first, hidden_gaps = capped(gaps)
 shown = first.assign(ecart_avant=first["ecart_avant"].map(_points), ecart_apres=first["ecart_apres"].map(_points),
