@@ -51,7 +51,9 @@ def count_verdicts(verdicts: pd.DataFrame, by: str | list[str]) -> pd.DataFrame:
     column = verdicts["verdict"].map(COUNT_COLUMNS).rename("compte")
     counts = (verdicts[keys].assign(compte=column).groupby(keys + ["compte"], sort=False).size()
               .unstack("compte", fill_value=0).reindex(columns=COUNT_KEYS, fill_value=0))
-    grouped = verdicts.assign(provisoire=verdicts["provisoire"].map(_flag)).groupby(keys, sort=False)
+    provisional = verdicts["provisoire"]
+    flags = provisional.notna() & provisional.astype(object).where(provisional.notna(), False).astype(bool)
+    grouped = verdicts[keys].assign(provisoire=flags).groupby(keys, sort=False)
     counts = counts.reindex(grouped.size().index, fill_value=0)
     counts["provisoires"] = grouped["provisoire"].sum().reindex(counts.index).astype(int)
     counts["total"] = grouped.size().reindex(counts.index).astype(int)
