@@ -22,8 +22,8 @@ from indicateurs.format_fr import format_month, format_number, format_percent, f
 from indicateurs.impact.verdicts import (DEGRADATION, FALL, IMPROVEMENT, INSUFFICIENT, MIN_MONTHS_AFTER,
                                          MIN_MONTHS_BEFORE, NO_CHANGE, RISE, SIGNAL)
 from indicateurs.mois import add_months
-from indicateurs.tableaux import (AGENTS_FAMILY, COUNT_LABELS, NO_RESULT, QUADRANT_INSUFFICIENT,
-                                  SerieIndicateur, group_label, verdict_symbol, verdict_text)
+from indicateurs.tableaux import (COUNT_LABELS, NO_RESULT, QUADRANT_INSUFFICIENT, SerieIndicateur,
+                                  verdict_symbol, verdict_text)
 
 # Okabe & Ito (2008), « Color Universal Design ».
 BLACK, ORANGE, SKY_BLUE, GREEN, YELLOW, BLUE, VERMILLION, PURPLE = (

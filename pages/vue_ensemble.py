@@ -178,7 +178,10 @@ else:
     else:
         st.caption(f"{len(changes)} verdict(s) ont changé avec les dernières valeurs reçues.")
         shown = changes[["parcours", "libelle_indicateur", "avant", "maintenant", "phrase"]]
-        printable_dataframe(shown, key="changements", hide_index=True, width="stretch", columns={
+        # On screen the four short columns (the sentence, too long for a 1440-pixel screen, is on paper and in
+        # the downloads).
+        printable_dataframe(shown, key="changements", hide_index=True, width="stretch",
+                            column_order=["parcours", "libelle_indicateur", "avant", "maintenant"], columns={
             "parcours": "Parcours", "libelle_indicateur": "Indicateur", "avant": "Verdict précédent",
             "maintenant": "Verdict actuel", "phrase": "En une phrase"})
         download_buttons(changes.drop(columns=["avant", "maintenant"]), "verdicts-modifies", key="changements")
