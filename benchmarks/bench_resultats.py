@@ -87,6 +87,25 @@ def main() -> None:
                               "mois": [date(2026, 10, 1)], "valeur": [3.5], "commentaire": None})
         write_values(db, batch, utilisateur="benchmark", fichier="correction.csv")
         timed("mise à jour après un import d'une valeur", lambda: refresh_results(db))
+        _month_import(db, lambda p: p.direction == "DPE")
+        timed("mise à jour après novembre d'une direction (DPE)", lambda: refresh_results(db))
+        _month_import(db, lambda p: p.direction != "DPE")
+        timed("mise à jour après novembre des autres directions", lambda: refresh_results(db))
+
+
+def _month_import(db, chosen) -> None:
+    """Import November 2026 for the ``chosen`` parcours: their October values again, a little higher, as a
+    référent's monthly file would bring them."""
+    from indicateurs.referentiel_store import read_referentiel
+
+    codes = [p.code for p in read_referentiel(db).parcours if chosen(p)]
+    month = db.query_df("SELECT parcours, indicateur, mois, valeur FROM valeurs WHERE mois = ? AND parcours IN "
+                        "(SELECT unnest(?))", [date(2026, 10, 1), codes])
+    following = date(2026, 11, 1)
+    month["mois"] = following
+    month["valeur"] = month["valeur"] * 1.01
+    month["commentaire"] = None
+    write_values(db, month, utilisateur="benchmark", fichier=f"mois-{following:%Y-%m}.csv")
 
 
 if __name__ == "__main__":

@@ -329,7 +329,9 @@ def _aggregates(results: pd.DataFrame, values: pd.DataFrame, ref: Referentiel) -
 _REFRESH_LOCKS: dict[str, threading.Lock] = {}
 _REFRESH_LOCKS_GUARD = threading.Lock()
 MAX_REFRESH_ROUNDS = 5
-MIN_SERIES_FOR_WORKERS = 100  # below this, forking worker processes costs more than it saves
+# Below this, forking worker processes costs more than it saves (measured: a direction's monthly import,
+# 30 series and 15 DiD, took 1.7 s CPU here and 2.9 s with two workers, forking a large process).
+MIN_SERIES_FOR_WORKERS = 100
 
 
 def refresh_results(db: Database, *, force: bool = False) -> RapportCalcul:
@@ -373,7 +375,7 @@ def _refresh_once(db: Database, *, force: bool = False) -> RapportCalcul:
     replaced = set(changed) | set(gone)
     changed_indicators = sorted({i for _, i in replaced}) if known else [i.code for i in ref.indicateurs]
     # A full recompute shares its fits (and the DiD of each indicator) between worker processes; a
-    # refresh after a monthly import refits a handful of series, cheaper here than forking. The DiD
+    # refresh after a monthly import refits a few dozen series, cheaper here than forking. The DiD
     # runs in the workers while this process judges the series together.
     with processes(None if len(tasks) >= MIN_SERIES_FOR_WORKERS else 1) as workers:
         analysed = workers.run(_analyse_task, tasks)

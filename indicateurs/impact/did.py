@@ -196,7 +196,7 @@ def _weights_influence(cells: list[int], pg: np.ndarray, G: np.ndarray, cell_gro
     """R's ``wif``: influence of estimating the cohort-share weights, n × len(cells)."""
     share = pg[cells]
     total = share.sum()
-    indicators = np.column_stack([(G == cell_group[c]).astype(float) - pg[c] for c in cells])
+    indicators = (G[:, None] == cell_group[cells][None, :]).astype(float) - share[None, :]
     return indicators / total - np.outer(indicators.sum(axis=1), share / total**2)
 
 
