@@ -60,7 +60,10 @@ FRENCH_LOCALE = {
 
 
 def chart_config(file_name: str) -> dict:
-    """The Plotly configuration: French locale, no logo, and a PNG named after the chart from the camera."""
+    """The Plotly configuration: French locale, no logo, and a PNG named after the chart from the camera.
+
+    The toolbar shows on mouse hover; ui/francais.py takes its buttons out of the Tab order (a keyboard
+    reaches the chart's data and downloads through « Données du graphique »)."""
     return {
         "locale": "fr",
         "locales": {"fr": FRENCH_LOCALE},
