@@ -73,7 +73,7 @@ def test_a_parcours_of_another_direction_is_named_and_not_shown(demo_db, monkeyp
     assert "« DJS\\-PISCINE » pour « Parcours »" in notice
 
 
-@pytest.mark.parametrize("page", ["pages/vue_ensemble.py", "pages/engagements.py", "pages/completude.py"])
+@pytest.mark.parametrize("page", ["pages/vue_ensemble.py", "pages/completude.py"])
 def test_sidebar_filter_notices_are_shown_in_the_page_not_only_in_the_sidebar(demo_db, monkeypatch, page):
     at = _page(demo_db, monkeypatch, page, direction="XYZ", debut="2026-13")
     notices = _main_notices(at)
