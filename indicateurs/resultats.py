@@ -224,7 +224,8 @@ def _did_rows(values: pd.DataFrame, ref: Referentiel, indicateur: str) -> pd.Dat
         # Counts compared across parcours of very different sizes: as rates per 1,000 requests.
         volume = values[values["indicateur"] == VOLUME].set_index(["parcours", "mois"])["valeur"]
         per = volume.reindex(pd.MultiIndex.from_frame(data[["parcours", "mois"]])).to_numpy()
-        data["valeur"] = np.where(per > 0, data["valeur"].to_numpy() / per * 1000, np.nan)
+        with np.errstate(invalid="ignore", divide="ignore"):  # months without a volume: no rate
+            data["valeur"] = np.where(per > 0, data["valeur"].to_numpy() / per * 1000, np.nan)
         data = data.dropna(subset=["valeur"])
     if ind.periodicite == "trimestrielle":
         data = data[data["mois"].map(is_quarter_month)]
@@ -385,10 +386,17 @@ def _refresh_once(db: Database, *, force: bool = False) -> RapportCalcul:
             new_rows.append(_record_row(parcours, indicateur, inputs[(parcours, indicateur)][1], record))
             charts.append((parcours, indicateur, chart))
 
-        kept = stored[[key not in replaced for key in stored_keys]]
-        kept = kept[[c for c in kept.columns if c not in FINAL_COLUMNS.values() and c not in ("calcule_le", "verdict_precedent")]]
+        kept = stored[np.array([key not in replaced for key in stored_keys], dtype=bool)]
+        kept = kept[[c for c in kept.columns if c not in ("calcule_le", "verdict_precedent")]]
+        # The correction family is the parcours: a parcours none of whose series changed keeps its
+        # verdicts, intervals and sentences as stored; only the touched parcours are judged again.
+        touched = kept["parcours"].isin({p for p, _ in replaced}).to_numpy()
+        untouched, kept = kept[~touched], kept[touched]
+        kept = kept[[c for c in kept.columns if c not in FINAL_COLUMNS.values()]]
         all_rows = pd.concat([kept, pd.DataFrame(new_rows)], ignore_index=True) if new_rows else kept
         final = _final_verdicts(all_rows, ref) if len(all_rows) else all_rows
+        if len(untouched):
+            final = pd.concat([untouched, final], ignore_index=True) if len(final) else untouched.reset_index(drop=True)
         if len(final):
             final["calcule_le"] = datetime.now()
             # Remember the verdict each series had before this update, for « ce qui a changé ».

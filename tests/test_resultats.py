@@ -147,3 +147,25 @@ def test_cli_impact_prints_the_verdicts(demo_db):
     bad = subprocess.run(command[:-4] + ["--direction", "XYZ"], cwd=ROOT, env=env, capture_output=True,
                          text=True, timeout=120)
     assert bad.returncode == 2 and "inconnu" in bad.stderr
+
+
+def test_a_monthly_import_leaves_the_results_a_full_recompute_would(demo_db):
+    """After one direction's month, the incremental refresh (its parcours judged again, the others kept
+    as stored) stores exactly what recomputing everything stores."""
+    from indicateurs.referentiel_store import read_referentiel
+
+    codes = [p.code for p in read_referentiel(demo_db).parcours if p.direction == "DPE"]
+    month = demo_db.query_df("SELECT parcours, indicateur, mois, valeur FROM valeurs WHERE mois = DATE '2026-10-01' "
+                             "AND parcours IN (SELECT unnest(?))", [codes])
+    month["mois"] = date(2026, 11, 1)
+    month["valeur"] = month["valeur"] * 1.3  # enough to move some verdicts
+    month["commentaire"] = None
+    write_values(demo_db, month, utilisateur="tests", fichier="novembre.csv")
+    report = refresh_results(demo_db)
+    assert 0 < report.series_recalculees < report.series_total
+    columns = "* EXCLUDE (calcule_le)"
+    incremental = demo_db.query_df(f"SELECT {columns} FROM resultats ORDER BY parcours, indicateur")
+    refresh_results(demo_db, force=True)
+    full = demo_db.query_df(f"SELECT {columns} FROM resultats ORDER BY parcours, indicateur")
+    assert len(full) == len(incremental) > 500
+    pd.testing.assert_frame_equal(incremental, full, check_dtype=False)
