@@ -68,7 +68,7 @@ def test_a_table_downloads_as_a_french_excel_csv(server, page):
     assert download.value.suggested_filename == "parcours-DJS.csv"
     assert content.startswith(b"\xef\xbb\xbf")
     header = content.decode("utf-8-sig").splitlines()[0]
-    assert ";" in header and header.startswith("code;libelle;direction")
+    assert ";" in header and header.startswith("Code;Libellé;Direction")  # the column titles of the screen
     assert "DJS-PISCINE" in content.decode("utf-8-sig")
     no_exception(page)
 
