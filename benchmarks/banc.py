@@ -319,7 +319,7 @@ def print_table(results: dict) -> None:
             print(_row(f"import d'un mois ({m['lignes']} valeurs) : vérification", m["verification_cpu"],
                        m["verification_mur"]))
             print(_row("import d'un mois : écriture", m["ecriture_cpu"], m["ecriture_mur"]))
-            print(_row(f"import d'un mois : mise à jour des résultats", m["mise_a_jour_cpu"], m["mise_a_jour_mur"],
+            print(_row("import d'un mois : mise à jour des résultats", m["mise_a_jour_cpu"], m["mise_a_jour_mur"],
                        extra=f"{m['series_refaites']} séries refaites"))
     if "import_gros" in results:
         m, floor = results["import_gros"], results["read_csv"]
@@ -331,7 +331,7 @@ def print_table(results: dict) -> None:
             n = f"{m['lignes']:,}".replace(",", " ")
             print(_row(f"import de {n} lignes : vérification + écriture", total_cpu, total_wall,
                        floor["pandas_cpu"], "plancher : read_csv de DuckDB vers pandas"))
-            print(_row(f"  même import contre read_csv vers une table DuckDB", total_cpu, total_wall,
+            print(_row("  même import contre read_csv vers une table DuckDB", total_cpu, total_wall,
                        floor["table_cpu"]))
             print(_row("  dont vérification", m["verification_cpu"], m["verification_mur"]))
             print(_row("  dont écriture", m["ecriture_cpu"], m["ecriture_mur"]))
