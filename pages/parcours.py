@@ -103,7 +103,8 @@ received = set(data["valeurs"]["indicateur"])
 # The indicators that changed come first (deteriorations, then improvements): the page opens on one of them.
 order = changements.changed_first([i.code for i in ref.indicateurs if i.code in received], verdicts)
 symbols = dict(zip(verdicts["indicateur"], verdicts["symbole"]))
-indicateur = url_selectbox("Indicateur (ceux qui ont changé d'abord)", order, key="indicateur", default=order[0],
+st.caption("Dans la liste des indicateurs, ceux qui ont changé viennent en premier, les dégradations d'abord.")
+indicateur = url_selectbox("Indicateur", order, key="indicateur", default=order[0],
                            format_func=lambda c: f"{symbols.get(c, '–')} {ref.indicateur(c).libelle}")
 ind = ref.indicateur(indicateur)
 serie = _series(path, data_version, code, indicateur, ref)
