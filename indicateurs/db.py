@@ -10,8 +10,10 @@ behind a busy app (or the reverse) for more than a query.
 
 DuckDB lets only one process open a file at a time. A process that finds the file locked writes a small
 « waiting » marker next to it (``<base>.attente``, its pid inside), then retries with a short backoff; the
-holder sees the marker, drops its anchor and works with short-lived connections until the marker is
-older than ``MARKER_FRESH_SECONDS``, so the waiter gets the file between two of its queries. No user sees
+holder sees the marker, drops its anchor, and its new work pauses (at most ``YIELD_SECONDS``) until the
+connections in use are closed: the file is free and the waiter takes it. Without this pause a busy app
+(several sessions whose queries overlap) never closes the file, and the CLI waited up to a minute.
+A marker older than ``MARKER_FRESH_SECONDS`` is ignored (its writer is gone). No user sees
 a lock error unless the file stays locked for ``LOCK_WAIT_SECONDS``.
 
 Small read results (``query_one``: versions, counts, last import) are cached per file and validated by
@@ -82,6 +84,7 @@ def _is_lock_error(error: Exception) -> bool:
 IDLE_RELEASE_SECONDS = 0.3
 MARKER_FRESH_SECONDS = 2.0
 MARKER_SUFFIX = ".attente"
+YIELD_SECONDS = 1.0  # how long new work pauses, at most, while another process waits for the file
 RACY_SECONDS = 2.0  # a stat this recent may not yet show a write made in the same clock tick
 _CACHE_MAX_ENTRIES = 512
 
@@ -95,6 +98,7 @@ class _Anchor:
         self.last_used = time.monotonic()
 
 
+_LOCAL = threading.local()  # depth: connections this thread has open (a nested one must not pause)
 _ANCHORS: dict[str, _Anchor] = {}
 _ANCHORS_GUARD = threading.Lock()
 _REAPER: threading.Thread | None = None
@@ -256,17 +260,26 @@ class Database:
                 _signal_waiting(key)
                 waited = True
                 time.sleep(delay * (1 + random.random()))
-                delay = min(delay * 2, 0.25)
+                delay = min(delay * 2, 0.1)
         if waited:
             _stop_waiting(key)
         return con
 
     @contextmanager
     def connect(self) -> Iterator[duckdb.DuckDBPyConnection]:
-        """A connection for one unit of work, closed on exit. Waits while another process holds the file."""
+        """A connection for one unit of work, closed on exit. Waits while another process holds the file,
+        and gives way (briefly) when another process waits for it."""
         self.path.parent.mkdir(parents=True, exist_ok=True)
         key = self._key
+        if getattr(_LOCAL, "depth", 0) == 0 and _someone_waits(key):
+            # Another process waits: the file is freed only once every connection of this process is
+            # closed, so new work pauses a moment (not when this thread already holds one: it could not help).
+            _release(key)
+            deadline = time.monotonic() + YIELD_SECONDS
+            while _someone_waits(key) and time.monotonic() < deadline:
+                time.sleep(0.01)
         con = self._open(key)
+        _LOCAL.depth = getattr(_LOCAL, "depth", 0) + 1
         anchor = None
         try:
             if _someone_waits(key):
@@ -281,11 +294,13 @@ class Database:
                 _ensure_reaper()
         except BaseException:
             con.close()
+            _LOCAL.depth -= 1
             raise
         try:
             yield con
         finally:
             con.close()
+            _LOCAL.depth -= 1
             if anchor is not None:
                 with _ANCHORS_GUARD:
                     anchor.active -= 1

@@ -91,15 +91,17 @@ def test_the_cli_imports_while_this_process_reads_and_the_reader_then_sees_the_n
 
 
 def test_a_held_base_is_handed_over_to_a_waiting_process(demo_db):
-    """While this process keeps using the base, another process that needs it gets it within seconds."""
+    """While this process keeps using the base from several threads, another process that needs it gets it
+    (a process whose connections overlap never frees the file unless it gives way when someone waits)."""
     stop = threading.Event()
 
     def busy():
         while not stop.is_set():
             demo_db.query_one("SELECT count(*) FROM imports WHERE id > ?", [time.monotonic_ns()])
 
-    worker = threading.Thread(target=busy)
-    worker.start()
+    workers = [threading.Thread(target=busy) for _ in range(4)]  # like several sessions of the app
+    for worker in workers:
+        worker.start()
     try:
         time.sleep(0.2)
         code = ("import sys, time; from pathlib import Path; from indicateurs.db import Database; "
@@ -109,8 +111,9 @@ def test_a_held_base_is_handed_over_to_a_waiting_process(demo_db):
                                text=True, timeout=120)
     finally:
         stop.set()
-        worker.join(timeout=60)
-    assert other.returncode == 0, other.stderr
+        for worker in workers:
+            worker.join(timeout=60)
+    assert other.returncode == 0, other.stderr  # no « base occupée » after the 60 s limit
     count, waited = other.stdout.split()
     assert int(count) == demo_db.query_one("SELECT count(*) FROM valeurs")[0] > 0
     assert float(waited) < db_module.LOCK_WAIT_SECONDS
