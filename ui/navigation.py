@@ -17,6 +17,9 @@ from indicateurs.roles import Utilisateur
 
 
 WAITING = "Calcul de la page en cours…"
+WAITING_KEY = "calcul-en-cours"
+WAITING_STYLE = (f'<style>[data-test-script-state="notRunning"] .st-key-{WAITING_KEY} {{ display: none; }}'
+                 "</style>")
 
 
 @dataclass(frozen=True)
@@ -77,5 +80,8 @@ def run_navigation(user: Utilisateur) -> None:
             st.caption(name)
             for _, page in shown:
                 st.page_link(page)
-    with st.spinner(WAITING):  # shown after half a second: a French word while the page reads and computes
+    # A French word while the page reads and computes (shown after half a second). When a page ends with
+    # st.stop(), Streamlit drops the spinner's removal: the style hides it anyway once the run is over.
+    st.html(WAITING_STYLE)
+    with st.container(key=WAITING_KEY).spinner(WAITING):
         current.run()

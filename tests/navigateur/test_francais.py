@@ -109,6 +109,7 @@ def test_every_page_speaks_french_to_a_reader(reader_url, wide):
         print(f"{path or 'vue_ensemble'} : {time.monotonic() - started:.1f} s")
         assert_french(page, path)
         assert_headings_in_order(page, path)
+        assert page.locator('[data-testid="stSpinner"] >> visible=true').count() == 0, path  # gone once computed
         if path in NOTICES:
             assert_notice(page, *NOTICES[path])
         tab_stops = page.locator(".modebar-btn:not([tabindex='-1'])").count()
