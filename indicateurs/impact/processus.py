@@ -7,7 +7,9 @@ connections in a forked child); the caller gathers the results, in task order, a
 are identical whatever the number of processes: the same function runs on the same inputs.
 
 ``OBSERVATOIRE_PROCESSUS`` sets the number of worker processes (default: up to 2, the processors
-there are; 1 computes in the calling process). Without ``fork`` (another OS), or if a worker dies, the
+there are, but only in a caller with a single Python thread, such as the CLI; 1 computes in the calling
+process). A multi-threaded caller (the Streamlit server) computes in place by default: forking while other
+threads may hold a lock (logging, imports) can leave a child waiting forever. Without ``fork`` (another OS), or if a worker dies, the
 work is done in the calling process.
 """
 
@@ -15,6 +17,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import threading
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
@@ -25,10 +28,13 @@ DEFAULT_WORKERS = 2
 
 
 def worker_count() -> int:
-    """Worker processes to use: ``OBSERVATOIRE_PROCESSUS`` if it is a positive integer, else up to 2."""
+    """Worker processes to use: ``OBSERVATOIRE_PROCESSUS`` if it is a positive integer, else up to 2
+    when the caller runs a single Python thread, else 1 (see the module docstring)."""
     text = os.environ.get(ENV_VARIABLE, "").strip()
     if text.isdigit() and int(text) > 0:
         return int(text)
+    if threading.active_count() > 1:
+        return 1
     return max(1, min(DEFAULT_WORKERS, os.cpu_count() or 1))
 
 

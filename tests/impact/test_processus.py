@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import threading
 
 import numpy as np
 import pandas as pd
@@ -55,3 +56,19 @@ def test_the_number_of_workers_is_read_from_the_environment(monkeypatch):
     monkeypatch.setenv("OBSERVATOIRE_PROCESSUS", "1")
     with processes() as workers:
         assert workers.run(abs, [-1, 2, -3]) == [1, 2, 3]
+
+
+def test_a_threaded_caller_computes_in_place_unless_asked(monkeypatch):
+    """The Streamlit server runs many threads: forking there could leave a worker stuck on a lock held by
+    another thread, so the default there is one process; an explicit setting still wins."""
+    monkeypatch.delenv("OBSERVATOIRE_PROCESSUS", raising=False)
+    release = threading.Event()
+    other = threading.Thread(target=release.wait)
+    other.start()
+    try:
+        assert worker_count() == 1
+        monkeypatch.setenv("OBSERVATOIRE_PROCESSUS", "2")
+        assert worker_count() == 2
+    finally:
+        release.set()
+        other.join()
