@@ -17,6 +17,7 @@ from indicateurs import graphiques
 from indicateurs.lecture_agents import placed_by_verdict
 
 LABEL_POSITIONS = ("top center", "bottom center")
+CENTRE_POINTS = 20
 
 
 def spread_labels(fig: go.Figure, label_share: float = 0.16, band_share: float = 0.06) -> go.Figure:
@@ -50,8 +51,13 @@ def spread_labels(fig: go.Figure, label_share: float = 0.16, band_share: float =
 def win_win_by_verdict(pairs: pd.DataFrame, users_label: str, agents_label: str, users_unit: str,
                        agents_unit: str) -> go.Figure:
     """The quadrant of one agents ↔ users pair, points placed by verdict, meaningful points labelled."""
-    fig = graphiques.win_win_quadrant(placed_by_verdict(pairs), users_label, agents_label, users_unit,
-                                      agents_unit)
+    placed = placed_by_verdict(pairs)
+    # Points without coordinates are not drawn; points all at the centre (no change on either side) hide
+    # one another beyond a few: neither is sent to the browser (at 100x the demo, megabytes of them).
+    placed = placed.dropna(subset=["oriente_usagers", "oriente_agents"])
+    centre = (placed["oriente_usagers"] == 0) & (placed["oriente_agents"] == 0)
+    placed = pd.concat([placed[~centre], placed[centre].head(CENTRE_POINTS)])
+    fig = graphiques.win_win_quadrant(placed, users_label, agents_label, users_unit, agents_unit)
     fig = spread_labels(fig)
     if hasattr(fig, "_frozen_dict"):
         fig._frozen_dict = None  # changed after graphiques marked it finished

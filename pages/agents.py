@@ -7,7 +7,7 @@ import streamlit as st
 
 from indicateurs import graphiques, lecture_agents, tableaux
 from indicateurs.graphique_gagnant_gagnant import win_win_by_verdict
-from indicateurs.lignes_affichees import MAX_ROWS, capped, hidden_rows_sentence
+from indicateurs.lignes_affichees import capped, hidden_rows_sentence
 from indicateurs.db import Database
 from ui.contexte import database, referentiel, version
 from ui.graphique import show_chart
@@ -29,6 +29,7 @@ READER_CONFIG = {
         "Écart moyen [intervalle]", width=150),
     "Mois de recul": st.column_config.NumberColumn("Mois de recul", width=70)}
 WRAPPED_ROW = 66
+CHART_ROWS = 300  # rows of each quadrant's data table (the whole table is downloaded above)
 LIST_LIMIT = 30  # changes named one by one; the rest lead the table below
 PAIR_COLUMNS = {"parcours": "Parcours", "libelle_parcours": "Libellé", "quadrant": "Situation",
                 "verdict_affiche_usagers": "Usagers : verdict", "verdict_affiche_agents": "Agents : verdict",
@@ -148,12 +149,12 @@ for tab, code in zip(tabs, codes):
                "veuillent dire mieux. " + " ; ".join(f"{label} : {n} parcours" for label, n in counts.items()) + ".")
         show_chart(figures[code], alt=alt, name=f"gagnant-gagnant-{code}", key=f"paire-{code}",
                    data=capped(pair.sort_values("quadrant", key=lambda q: q.isin(graphiques.QUIET_SITUATIONS),
-                                                kind="stable"))[0][list(PAIR_COLUMNS) + ["oriente_usagers",
-                                                                                        "oriente_agents"]],
+                                                kind="stable"), CHART_ROWS)[0][list(PAIR_COLUMNS) + [
+                                                    "oriente_usagers", "oriente_agents"]],
                    columns={**PAIR_COLUMNS, "oriente_usagers": "Usagers : changement orienté (+ = mieux)",
                             "oriente_agents": "Agents : changement orienté (+ = mieux)"})
-        if len(pair) > MAX_ROWS:
-            st.caption(f"Données du graphique : {hidden_rows_sentence(len(pair) - MAX_ROWS, len(pair))} Les "
+        if len(pair) > CHART_ROWS:
+            st.caption(f"Données du graphique : {hidden_rows_sentence(len(pair) - CHART_ROWS, len(pair))} Les "
                        "parcours qui ont bougé d'un côté au moins viennent en premier.")
         st.caption("Chaque point est placé par ses deux verdicts : un côté sans changement significatif est posé "
                    "sur son axe (0), sans barre ; un côté significatif garde son changement estimé et sa "
