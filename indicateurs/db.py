@@ -98,6 +98,9 @@ class _Anchor:
         self.last_used = time.monotonic()
 
 
+# The one background thread of this module: it closes idle anchors. It never logs nor imports, and a
+# forked child gets fresh locks (see ``_forget_after_fork``): forking while it runs is safe.
+BACKGROUND_THREAD_NAME = "observatoire-base-inactive"
 _LOCAL = threading.local()  # depth: connections this thread has open (a nested one must not pause)
 _ANCHORS: dict[str, _Anchor] = {}
 _ANCHORS_GUARD = threading.Lock()
@@ -169,7 +172,7 @@ def _reap_forever() -> None:
 def _ensure_reaper() -> None:
     global _REAPER
     if (_REAPER is None or not _REAPER.is_alive()) and not _STOPPING.is_set():
-        _REAPER = threading.Thread(target=_reap_forever, name="duckdb-anchors", daemon=True)
+        _REAPER = threading.Thread(target=_reap_forever, name=BACKGROUND_THREAD_NAME, daemon=True)
         _REAPER.start()
 
 
