@@ -17,7 +17,9 @@ a select box, the file uploader's « Drag and drop… » and « Upload », the �
   per chart; the chart's data and downloads are in its « Données du graphique » expander), and so are the
   « link to this heading » anchors that only show on mouse hover; and gives the
   page's headings an ``aria-level`` without jumps (an ``h3`` right under the ``h1`` is announced as a
-  level 2), because pages go from ``st.title`` straight to ``st.subheader``.
+  level 2), because pages go from ``st.title`` straight to ``st.subheader``. The date input's calendar
+  (Journal d'audit) gets French month and day names (``MONTHS``, ``DAYS``); its one-letter weekday
+  headings (« S M T W T F S », week from Sunday) stay as Streamlit draws them.
 - Text written by the project (Markdown, captions, headings, messages, metrics, widget labels) is never
   touched: only Streamlit's own chrome is translated (``PAGE_TEXT`` lists what is left alone).
 - Re-check on every Streamlit upgrade: the strings come from ``streamlit/static/static/js`` and may
@@ -108,11 +110,38 @@ TEXTS: dict[str, str] = {
     "Delete": "Supprimer",
     "Remove file": "Retirer le fichier",
     "Error uploading file": "Échec de l'envoi du fichier",
+    # date input (Journal d'audit)
+    "Choose date range": "Choisir une période",
+    "Choose date": "Choisir une date",
+    "Previous month": "Mois précédent",
+    "Next month": "Mois suivant",
+    "month": "mois",
+    "year": "année",
+    "Use arrow keys to navigate dates. Enter to select. Escape to close.":
+        "Flèches pour parcourir les dates, Entrée pour choisir, Échap pour fermer.",
 }
+
+# Month and day names, for the date input's calendar (« December 2026 », « Monday, November 30, 2026 »).
+MONTHS = dict(zip(["January", "February", "March", "April", "May", "June", "July", "August", "September",
+                   "October", "November", "December"],
+                  ["janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre",
+                   "octobre", "novembre", "décembre"]))
+DAYS = dict(zip(["Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"],
+                ["dimanche", "lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi"]))
 
 # Texts carrying a name or a number: (JavaScript regular expression, French replacement).
 PATTERNS: list[tuple[str, str]] = [
     (r"^Help for (.+)$", "Aide : $1"),
+    (r"^Choose date range, (.+)$", "Choisir une période, $1"),
+    (r"^Today, (.+)$", "Aujourd'hui, $1"),
+    (r"^day, (.+) start date$", "jour, $1 : date de début"),
+    (r"^month, (.+) start date$", "mois, $1 : date de début"),
+    (r"^year, (.+) start date$", "année, $1 : date de début"),
+    (r"^day, (.+) end date$", "jour, $1 : date de fin"),
+    (r"^month, (.+) end date$", "mois, $1 : date de fin"),
+    (r"^year, (.+) end date$", "année, $1 : date de fin"),
+    (r"^(.+) start date$", "$1 : date de début"),
+    (r"^(.+) end date$", "$1 : date de fin"),
     # « 100MB per file • CSV, XLSX, TXT »: the size is Streamlit's transport limit, not the import's (the
     # label of the Import page says the real one), so only the accepted formats are kept.
     (r"^(?:Limit )?[\d.,]+\s?[KMG]?B per file$", "Formats acceptés"),
@@ -146,14 +175,28 @@ SCRIPT = """
   const PAGE_TEXT = %(page_text)s;
   const ATTRIBUTES = ["aria-label", "title", "placeholder"];
 
+  const MONTHS = %(months)s;
+  const DAYS = %(days)s;
+  const MONTH = Object.keys(MONTHS).join("|");
+  const DAY = Object.keys(DAYS).join("|");
+  const FULL_DATE = new RegExp("(" + DAY + "), (" + MONTH + ") ([0-9]{1,2}), ([0-9]{4})", "g");
+  const MONTH_YEAR = new RegExp("(^|, )(" + MONTH + ")( [0-9]{4})?$");
+  const frenchDates = (text) => text
+    .replace(FULL_DATE, (all, day, month, date, year) => `${DAYS[day]} ${date} ${MONTHS[month]} ${year}`)
+    .replace(MONTH_YEAR, (all, lead, month, year) => lead + MONTHS[month] + (year || ""));
   const translated = (text) => {
     const core = text.trim();
     if (!core) return null;
-    if (Object.prototype.hasOwnProperty.call(TEXTS, core)) return text.replace(core, TEXTS[core]);
-    for (const [pattern, french] of PATTERNS) {
-      if (pattern.test(core)) return text.replace(core, core.replace(pattern, french));
+    let french = null;
+    if (Object.prototype.hasOwnProperty.call(TEXTS, core)) french = TEXTS[core];
+    else {
+      for (const [pattern, replacement] of PATTERNS) {
+        if (pattern.test(core)) { french = core.replace(pattern, replacement); break; }
+      }
     }
-    return null;
+    const dated = frenchDates(french ?? core);
+    if (dated !== core) french = dated;
+    return french === null ? null : text.replace(core, french);
   };
   // Streamlit names toolbar buttons « Fullscreen: the element's label »: translate the part before the colon.
   const translatedLabel = (text) => {
@@ -240,7 +283,8 @@ def script() -> str:
     a tag (« < » then a letter, « / » or « ! »): the body must never contain one.
     """
     text = SCRIPT % {"texts": json.dumps(TEXTS, ensure_ascii=False), "patterns": json.dumps(PATTERNS),
-                     "page_text": json.dumps(PAGE_TEXT)}
+                     "page_text": json.dumps(PAGE_TEXT), "months": json.dumps(MONTHS, ensure_ascii=False),
+                     "days": json.dumps(DAYS, ensure_ascii=False)}
     body = text.strip().removeprefix("<script>").removesuffix("</script>")
     if re.search(r"<[/\w!]", body):
         raise ValueError("le script de traduction contient une balise : DOMPurify le supprimerait")
