@@ -113,11 +113,15 @@ def cancel(db: Database, import_id: int, user: Utilisateur) -> ResultatAnnulatio
 
 def initialise(path: str | Path | None, user: Utilisateur, *, with_demo: bool = False, forcer: bool = False,
                end_month: date | None = None, referentiel_dir: str | Path | None = None):
-    """``init`` / ``init --demo`` as ``user``: an administrator's act, journaled. Demo data never enters a
-    base that has received real imports unless ``forcer`` (see ``setup.init_database``)."""
+    """``init`` / ``init --demo`` as ``user``, journaled. Creating a base that does not exist yet is open to
+    anyone (it touches no one's data: the first thing a new user types is ``init --demo --db essai.duckdb``);
+    acting on an existing base is an administrator's act. Demo data never enters a base that has received
+    real imports unless ``forcer`` (see ``setup.init_database``)."""
+    from indicateurs.db import resolve_path
     from indicateurs.setup import init_database
 
-    require_admin(user, "initialiser la base ou y charger des données de démonstration")
+    if resolve_path(path).exists():
+        require_admin(user, "initialiser une base existante ou y charger des données de démonstration")
     kwargs = {"referentiel_dir": referentiel_dir} if referentiel_dir else {}
     result = init_database(path, utilisateur=user.identifiant, with_demo=with_demo, end_month=end_month,
                            forcer=forcer, **kwargs)

@@ -109,15 +109,23 @@ def test_no_code_path_edits_or_deletes_a_journal_row():
     assert offenders == []
 
 
-def test_init_is_an_administrators_act(tmp_path):
-    with pytest.raises(ActionInterdite, match="Seul un administrateur peut initialiser"):
+def test_init_of_an_existing_base_is_an_administrators_act(tmp_path):
+    result = initialise(tmp_path / "base.duckdb", ADMIN)
+    with pytest.raises(ActionInterdite, match="Seul un administrateur peut initialiser une base existante"):
         initialise(tmp_path / "base.duckdb", READER)
     with pytest.raises(ActionInterdite):
-        initialise(tmp_path / "base.duckdb", DPE, with_demo=True)
-    assert not (tmp_path / "base.duckdb").exists()
-    result = initialise(tmp_path / "base.duckdb", ADMIN)
+        initialise(tmp_path / "base.duckdb", DPE, with_demo=True, end_month=END_MONTH)
     rows = journal.read_journal(result.db)
     assert rows["action"].tolist() == [journal.INITIALISATION] and rows["utilisateur"].iloc[0] == ADMIN.identifiant
+    assert result.db.query_one("SELECT count(*) FROM valeurs")[0] == 0
+
+
+def test_anyone_may_create_a_new_base_and_is_journaled_as_its_creator(tmp_path):
+    """A new user's first command, ``init --demo --db essai.duckdb``, touches no one's data."""
+    result = initialise(tmp_path / "essai.duckdb", READER, with_demo=True, end_month=END_MONTH)
+    assert result.valeurs_demo > 0
+    rows = journal.read_journal(result.db)
+    assert rows["action"].tolist() == [journal.INITIALISATION] and rows["utilisateur"].iloc[0] == READER.identifiant
 
 
 def test_demo_data_never_enters_a_base_with_real_imports_unless_forced(tmp_path):

@@ -23,17 +23,21 @@ from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
 from typing import Callable, Iterator, Sequence
 
+from indicateurs.db import BACKGROUND_THREAD_NAME
+
 ENV_VARIABLE = "OBSERVATOIRE_PROCESSUS"
 DEFAULT_WORKERS = 2
 
 
 def worker_count() -> int:
     """Worker processes to use: ``OBSERVATOIRE_PROCESSUS`` if it is a positive integer, else up to 2
-    when the caller runs a single Python thread, else 1 (see the module docstring)."""
+    when the caller runs a single Python thread (the database's idle-connection reaper aside: it never
+    logs nor imports, and forked children get fresh database locks), else 1 (see the module docstring)."""
     text = os.environ.get(ENV_VARIABLE, "").strip()
     if text.isdigit() and int(text) > 0:
         return int(text)
-    if threading.active_count() > 1:
+    if any(thread.name != BACKGROUND_THREAD_NAME for thread in threading.enumerate()
+           if thread is not threading.current_thread()):
         return 1
     return max(1, min(DEFAULT_WORKERS, os.cpu_count() or 1))
 

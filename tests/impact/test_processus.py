@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import math
+import os
 import threading
 
 import numpy as np
 import pandas as pd
+import pytest
 
 from indicateurs.impact.processus import processes, worker_count
 from indicateurs.referentiel_store import read_referentiel
@@ -72,3 +74,15 @@ def test_a_threaded_caller_computes_in_place_unless_asked(monkeypatch):
     finally:
         release.set()
         other.join()
+
+
+def test_the_database_reaper_thread_alone_does_not_stop_the_pool(monkeypatch, demo_db):
+    """Every process that has read a base runs the idle-connection reaper; the CLI must still use workers."""
+    from indicateurs.db import BACKGROUND_THREAD_NAME
+
+    monkeypatch.delenv("OBSERVATOIRE_PROCESSUS", raising=False)
+    demo_db.query_df("SELECT count(*) FROM valeurs")
+    others = [t.name for t in threading.enumerate() if t is not threading.current_thread()]
+    if set(others) - {BACKGROUND_THREAD_NAME}:
+        pytest.skip(f"this test process runs other threads: {others}")
+    assert worker_count() == min(2, os.cpu_count() or 1)

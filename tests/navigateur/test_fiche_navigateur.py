@@ -32,13 +32,13 @@ def test_fiche_button_downloads_the_direction_fiche(server, page, tmp_path):
 
 
 def test_printing_a_page_hides_the_chrome_and_prints_whole_tables(server, page, tmp_path):
-    import duckdb
+    from indicateurs.db import Database
 
-    with duckdb.connect(str(server["db"]), read_only=True) as con:
-        results = con.execute("SELECT count(*) FROM resultats r JOIN parcours p ON p.code = r.parcours "
-                              "WHERE p.direction = 'DDCT'").fetchone()[0]
-        last = con.execute("SELECT r.parcours FROM resultats r JOIN parcours p ON p.code = r.parcours "
-                           "WHERE p.direction = 'DDCT' ORDER BY r.parcours DESC LIMIT 1").fetchone()[0]
+    db = Database(server["db"])  # waits for the server's idle connection and signals it, unlike a bare connect
+    results = db.query_one("SELECT count(*) FROM resultats r JOIN parcours p ON p.code = r.parcours "
+                           "WHERE p.direction = 'DDCT'")[0]
+    last = db.query_one("SELECT r.parcours FROM resultats r JOIN parcours p ON p.code = r.parcours "
+                        "WHERE p.direction = 'DDCT' ORDER BY r.parcours DESC LIMIT 1")[0]
     page.goto(f"{server['url']}/direction?direction=DDCT")
     wait_for_app(page)
     assert page.locator('[data-testid="stSidebar"]').is_visible()
