@@ -16,12 +16,6 @@ import streamlit as st
 from indicateurs.roles import Utilisateur
 
 
-WAITING = "Calcul de la page en cours…"
-WAITING_KEY = "calcul-en-cours"
-WAITING_STYLE = (f'<style>[data-test-script-state="notRunning"] .st-key-{WAITING_KEY} {{ display: none; }}'
-                 "</style>")
-
-
 @dataclass(frozen=True)
 class Entree:
     script: str
@@ -80,8 +74,4 @@ def run_navigation(user: Utilisateur) -> None:
             st.caption(name)
             for _, page in shown:
                 st.page_link(page)
-    # A French word while the page reads and computes (shown after half a second). When a page ends with
-    # st.stop(), Streamlit drops the spinner's removal: the style hides it anyway once the run is over.
-    st.html(WAITING_STYLE)
-    with st.container(key=WAITING_KEY).spinner(WAITING):
-        current.run()
+    current.run()  # app.py shows a French word meanwhile (ui/attente.py)
