@@ -8,6 +8,7 @@ import streamlit as st
 from indicateurs import changements, graphiques, tableaux
 from indicateurs.db import Database
 from indicateurs.format_fr import format_month, format_number
+from indicateurs.priorites import marked_first
 from ui.contexte import database, referentiel, version
 from ui.details_statistiques import show_reader_results, statistical_details
 from ui.en_bref import show_in_brief
@@ -16,10 +17,15 @@ from ui.graphique import show_chart
 from ui.impression import printable_dataframe
 from ui.telechargements import download_buttons
 from ui.mise_en_page import banner, empty_state, sidebar_filters
+from ui.pagination import page_choice
 from ui.texte import litteral
 
 COUNT_COLUMNS = tableaux.COUNT_HEADERS
 ROW_PIXELS = 35  # height of one row of st.dataframe (and of its header)
+# Beyond these, a page chooser (issue 12: at 100 times the demo, DPE has 300 parcours and 4,200 cards).
+TABLE_ROWS = 200  # rows of the parcours table on screen (the download holds them all)
+CHART_PARCOURS = 30  # bars of the verdicts chart
+TAB_PARCOURS = 10  # parcours with before / after cards at once (21 cards each)
 
 
 def table_height(rows: int) -> int:
@@ -42,15 +48,27 @@ def _direction(path: str, data_version: int, direction: str, _ref) -> dict:
     scores = tableaux.direction_scores(db, _ref)
     score = scores.loc[scores["direction"] == direction, "score"]
     answer = changements.what_changed(db, _ref, direction=direction, verdicts=verdicts)
-    return {"verdicts": verdicts, "parcours": tableaux.parcours_status(db, _ref, verdicts, direction),
+    parcours = tableaux.parcours_status(db, _ref, verdicts, direction)
+    return {"verdicts": verdicts, "parcours": parcours, "ordre": marked_first(parcours["code"].tolist(), verdicts),
             "effets": tableaux.direction_effects(db, _ref, direction),
             "score": float(score.iloc[0]) if len(score) else None, "en_bref": changements.in_brief(answer)}
+
+
+def _judged(data: dict):
+    """The deployed parcours of the verdicts chart: all of them, or the CHART_PARCOURS most marked (the
+    most significant deteriorations, then improvements) when there are more, and how many are left out."""
+    judged = data["parcours"][data["parcours"]["statut"] == "déployé"]
+    if len(judged) <= CHART_PARCOURS:
+        return judged, 0
+    deployed = set(judged["code"])
+    first = [c for c in data["ordre"] if c in deployed][:CHART_PARCOURS]
+    return judged.set_index("code").loc[first].reset_index(), len(judged) - CHART_PARCOURS
 
 
 @st.cache_resource(show_spinner=False, max_entries=32)
 def _figures(path: str, data_version: int, direction: str, _data: dict) -> dict:
     figures = {}
-    judged = _data["parcours"][_data["parcours"]["statut"] == "déployé"]
+    judged, _hidden = _judged(_data)
     if len(judged):
         figures["comptes"] = graphiques.stacked_counts(judged, "code", f"Verdicts des parcours de la direction {direction}")
     if len(_data["effets"]):
@@ -124,8 +142,11 @@ cols[3].metric("▲ Améliorations significatives", format_number(int(parcours["
 cols[4].metric("▼ Dégradations significatives", format_number(int(parcours["degradation"].sum()), 0))
 
 st.subheader("Les parcours de la direction")
-shown = parcours.assign(deploiement=parcours["deploiement"].map(format_month),
-                        score=parcours["score"].map(lambda s: format_number(s, 2)))
+rows = page_choice(len(parcours), TABLE_ROWS, key="parcours-direction", nom="parcours",
+                   reste=" ; les téléchargements sous le tableau les contiennent tous")
+shown = parcours.iloc[rows.debut:rows.fin]
+shown = shown.assign(deploiement=shown["deploiement"].map(format_month),
+                        score=shown["score"].map(lambda s: format_number(s, 2)))
 # On screen, what fits a 1440-pixel screen: the month is in « Déploiement », the status says only whether the
 # parcours is deployed; the public and the other verdict counts (in the chart below) are on paper and in the
 # downloads.
@@ -146,7 +167,11 @@ if verdicts.empty or not (parcours["statut"] == "déployé").any():
 
 figures = _figures(path, data_version, direction, data)
 if "comptes" in figures:
-    judged = parcours[parcours["statut"] == "déployé"]
+    judged, hidden = _judged(data)
+    if hidden:
+        st.caption(f"Le graphique montre les {CHART_PARCOURS} parcours déployés qui ont le plus de dégradations "
+                   f"puis d'améliorations significatives ; les {format_number(hidden, 0)} autres sont dans le "
+                   "tableau des parcours ci-dessus et dans ses téléchargements.")
     alt = "Verdicts par parcours de la direction : " + " ; ".join(
         f"{r.code} : {r.amelioration} amélioration(s), {r.pas_de_changement} sans changement, "
         f"{r.degradation} dégradation(s), {r.insuffisant} insuffisant(s)" for r in judged.itertuples())
@@ -176,8 +201,18 @@ st.caption("Moyennes des valeurs reçues dans les 12 mois avant le déploiement 
            "interrompue), avec l'intervalle du verdict (corrigé pour comparaisons multiples). Les dégradations "
            "viennent en premier, puis les améliorations ; survolez le nom d'un indicateur pour lire la phrase du "
            "verdict.")
-tabs = st.tabs([f"{r.code}" for r in parcours.itertuples()])
-for tab, p in zip(tabs, parcours.itertuples()):
+in_tabs = parcours
+if len(parcours) > TAB_PARCOURS:
+    # Too many for one row of tabs: the most marked first, a page at a time.
+    st.caption("Les parcours viennent dans l'ordre de ce qui a le plus changé : le plus de dégradations "
+               "significatives d'abord, puis le plus d'améliorations.")
+    ordered = parcours.set_index("code", drop=False).loc[data["ordre"]]
+    tabs_page = page_choice(len(ordered), TAB_PARCOURS, key="cartes", nom="parcours",
+                            reste=" ; le tableau « Tous les résultats » suit la même page, ses téléchargements "
+                                  "contiennent toute la direction")
+    in_tabs = ordered.iloc[tabs_page.debut:tabs_page.fin].reset_index(drop=True)
+tabs = st.tabs([f"{r.code}" for r in in_tabs.itertuples()])
+for tab, p in zip(tabs, in_tabs.itertuples()):
     with tab:
         st.markdown(f"**{litteral(p.libelle)}** · déploiement : {format_month(p.deploiement) if p.deploiement else 'non planifié'}"
                     f" · {p.statut}")
@@ -197,9 +232,13 @@ for tab, p in zip(tabs, parcours.itertuples()):
 st.subheader("Tous les résultats de la direction")
 st.caption("Les phrases des verdicts, les mois observés et les détails statistiques sont dans les "
            "téléchargements, sur la copie imprimée et sous « Détails statistiques ».")
-show_reader_results(verdicts, key="resultats-direction")
+on_page = verdicts if len(in_tabs) == len(parcours) else verdicts[verdicts["parcours"].isin(in_tabs["code"])]
+if len(on_page) < len(verdicts):
+    st.caption(f"Résultats des {len(in_tabs)} parcours affichés ci-dessus ({format_number(len(on_page), 0)} lignes "
+               f"sur {format_number(len(verdicts), 0)}) ; les téléchargements contiennent toute la direction.")
+show_reader_results(on_page, key="resultats-direction")
 columns = ["parcours", "indicateur", "libelle_indicateur", "verdict", "provisoire", "moyenne_avant", "moyenne_apres",
            "estimate", "low", "high", "effet_unite", "mois_avant", "mois_apres", "p_valeur", "p_ajustee", "methode",
            "phrase"]
 download_buttons(verdicts[columns], f"resultats-{direction}", key="resultats-direction")
-statistical_details(verdicts)
+statistical_details(on_page)
