@@ -161,6 +161,8 @@ class _Reader:
         self.erreurs.append(f"{fichier}.csv, ligne {ligne}, colonne « {colonne} » : {message}")
 
     def rows(self, text: str, fichier: str) -> list[tuple[int, dict[str, str]]]:
+        from indicateurs.exporter import restore_formula_text  # the re-export's neutralised cells read back as typed
+
         reader = csv.DictReader(io.StringIO(text))
         expected = FILES[fichier]
         missing = [c for c in expected if c not in (reader.fieldnames or [])]
@@ -171,7 +173,7 @@ class _Reader:
             )
             return []
         return [
-            (number, {k: (v or "").strip() for k, v in row.items() if k is not None})
+            (number, {k: restore_formula_text((v or "").strip()) for k, v in row.items() if k is not None})
             for number, row in enumerate(reader, start=2)
             if any((v or "").strip() for v in row.values() if isinstance(v, str))
         ]

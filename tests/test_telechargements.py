@@ -125,3 +125,17 @@ def test_values_of_a_table_without_a_unit_column_follow_their_indicator():
     assert list(back.columns) == ["Indicateur", "Mois", "Valeur"]
     assert list(back["Valeur"]) == ["0,12", "12,3", "18029", "1,23"]  # ratio 2, days 1, count 0, unknown 2
     assert list(back["Mois"]) == ["2026-10"] * 4
+
+
+def test_the_neutralised_referential_reads_back_as_it_was_typed(demo_db):
+    """Re-exported, then loaded again (what the SRU does to edit it in a spreadsheet): the label is the one typed."""
+    from indicateurs import referentiel_edition as edition
+    from indicateurs.referentiel import parse_referentiel
+    from indicateurs.roles import Utilisateur
+
+    hostile = "=cmd|'/c calc'!A1; x;+2"
+    edition.apply(demo_db, edition.Modification(edition.LIBELLE, "DJS-PISCINE", hostile),
+                  Utilisateur("sru.tests", "administrateur"))
+    again = parse_referentiel(referentiel_csv_texts(demo_db))
+    assert again.un_parcours("DJS-PISCINE").libelle == hostile
+    assert again.un_parcours("DVD-STATIONNEMENT").libelle == "Obtenir une carte de stationnement résident"

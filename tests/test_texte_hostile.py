@@ -113,3 +113,9 @@ def test_chart_labels_are_escaped_so_plotly_renders_no_html():
     assert plain('<a href="https://evil.example">lien</a> & <b>gras</b>') == (
         '&lt;a href="https://evil.example"&gt;lien&lt;/a&gt; &amp; &lt;b&gt;gras&lt;/b&gt;')
     assert plain("Taux d'accueil « conforme »") == "Taux d'accueil « conforme »"
+
+
+def test_litteral_keeps_french_no_break_spaces_and_puts_lines_together():
+    """« 7,8 pt » and « 18 029 » must not break across lines; a line break in a label must not start a list."""
+    assert litteral("−7,8\u202fpt et 18\u202f029 avant\u00a0:") == "−7\\,8\u202fpt et 18\u202f029 avant\u00a0\\:"
+    assert litteral("deux\r\n  lignes\tici") == "deux lignes ici"

@@ -15,7 +15,7 @@ import re
 import string
 
 _PUNCTUATION = re.compile("([" + re.escape(string.punctuation) + "])")
-_SPACES = re.compile(r"\s+")
+_SPACES = re.compile(r"[ \t\r\n\f\v\x85\u2028\u2029]+")  # line breaks and ASCII blanks; no-break spaces stay
 _LINK_TRIGGERS = re.compile(r"(?i)(https?|ftp|www)(?=[:.])")  # an e-mail may stay a mailto link: harmless
 WORD_JOINER = "\u2060"
 
