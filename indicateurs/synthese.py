@@ -45,7 +45,10 @@ def parcours_table(db: Database, ref: Referentiel, *, debut: date, fin: date,
     counts = db.query_df("""
         SELECT parcours, count(*) AS valeurs, max(mois) AS dernier_mois
         FROM valeurs WHERE mois BETWEEN ? AND ? GROUP BY parcours
-    """, [debut, fin]).set_index("parcours")
+    """, [debut, fin])
+    # Plain dicts: a pandas lookup per parcours cost seconds at 3,000 parcours.
+    values = dict(zip(counts["parcours"], counts["valeurs"]))
+    lasts = dict(zip(counts["parcours"], counts["dernier_mois"]))
     rows = []
     for p in ref.parcours:
         if direction and p.direction != direction:
@@ -53,11 +56,11 @@ def parcours_table(db: Database, ref: Referentiel, *, debut: date, fin: date,
         deployment = parse_month_code(p.date_deploiement) if p.date_deploiement else None
         status = deployment_status(deployment, fin)
         observed = months_between(deployment, fin) + 1 if status == "déployé" else 0
-        last = counts["dernier_mois"].get(p.code) if p.code in counts.index else None
+        last = lasts.get(p.code)
         rows.append({
             "code": p.code, "libelle": p.libelle, "direction": p.direction, "public": p.public,
             "deploiement": deployment, "statut": status, "mois_observes": observed,
-            "valeurs": int(counts["valeurs"].get(p.code, 0)) if p.code in counts.index else 0,
+            "valeurs": int(values.get(p.code, 0)),
             "dernier_mois": pd.Timestamp(last).date() if last is not None and not pd.isna(last) else None,
             "exemple": p.exemple,
         })
@@ -73,9 +76,11 @@ def last_import_time(db: Database) -> datetime | None:
 
 
 def key_figures(db: Database, ref: Referentiel, *, debut: date, fin: date,
-                direction: str | None = None) -> ChiffresCles:
-    """The home page's figures for the period and direction chosen in the sidebar."""
-    table = parcours_table(db, ref, debut=debut, fin=fin, direction=direction)
+                direction: str | None = None, table: pd.DataFrame | None = None) -> ChiffresCles:
+    """The home page's figures for the period and direction chosen in the sidebar; ``table``: the
+    ``parcours_table`` of the same period and direction when the caller already has it."""
+    if table is None:
+        table = parcours_table(db, ref, debut=debut, fin=fin, direction=direction)
     last = table["dernier_mois"].dropna()
     return ChiffresCles(
         parcours=len(table),

@@ -7,6 +7,7 @@ import streamlit as st
 from indicateurs import changements, graphiques, tableaux
 from indicateurs.db import Database
 from indicateurs.format_fr import format_month, format_number, format_percent
+from indicateurs.priorites import marked_first
 from indicateurs.score import FORMULA
 from indicateurs.synthese import key_figures, parcours_table
 from ui.contexte import database, referentiel, version
@@ -16,8 +17,12 @@ from ui.graphique import show_chart
 from ui.impression import printable_dataframe
 from ui.telechargements import download_buttons
 from ui.mise_en_page import banner, empty_state, sidebar_filters
+from ui.pagination import page_choice
 
 COUNT_COLUMNS = {"groupe": "Règle d'or ou famille", **tableaux.COUNT_LABELS, "total": "Séries"}
+# Beyond these, a page chooser (issue 12: at 100 times the demo, 3,000 parcours sent 47 MiB per rerun).
+TABLE_ROWS = 200  # rows of the parcours table and of the changed verdicts on screen (downloads hold them all)
+MAP_PARCOURS = 60  # rows of the verdict map at once (21 cells each)
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
@@ -27,8 +32,10 @@ def _verdicts(path: str, data_version: int, direction: str | None, _ref) -> dict
     status = tableaux.parcours_status(db, _ref, verdicts, direction)
     moved = tableaux.verdict_changes(db, _ref, direction)
     answer = changements.what_changed(db, _ref, direction=direction, verdicts=verdicts, moved=moved)
-    return {"verdicts": verdicts, "chiffres": tableaux.verdict_figures(status),
-            "comptes": tableaux.counts_by_group(verdicts), "grille": tableaux.verdict_grid(verdicts, _ref, direction),
+    grid = tableaux.verdict_grid(verdicts, _ref, direction)
+    in_order = grid.drop_duplicates("parcours").sort_values("ordre_parcours")["parcours"].tolist()
+    return {"ordre_carte": marked_first(in_order, grid), "verdicts": verdicts, "chiffres": tableaux.verdict_figures(status),
+            "comptes": tableaux.counts_by_group(verdicts), "grille": grid,
             "changements": moved, "en_bref": changements.in_brief(answer),
             "groupes": changements.indicator_groups(_ref)}
 
@@ -42,16 +49,29 @@ def _directions(path: str, data_version: int, _ref) -> dict:
 @st.cache_data(show_spinner=False, max_entries=32)
 def _parcours(path: str, data_version: int, debut, fin, direction: str | None, _ref):
     db = Database(Path(path))
-    return (key_figures(db, _ref, debut=debut, fin=fin, direction=direction),
-            parcours_table(db, _ref, debut=debut, fin=fin, direction=direction))
+    table = parcours_table(db, _ref, debut=debut, fin=fin, direction=direction)
+    return key_figures(db, _ref, debut=debut, fin=fin, direction=direction, table=table), table
 
 
 # Figures are built once per data version and shared, read-only (building one costs tens of milliseconds).
 @st.cache_resource(show_spinner=False, max_entries=32)
 def _verdict_figures(path: str, data_version: int, direction: str | None, _data: dict) -> dict:
     counts = _data["comptes"][_data["comptes"]["total"] > 0]
-    return {"comptes": graphiques.stacked_counts(counts, "groupe", "Nombre de séries par verdict"),
-            "carte": graphiques.verdict_heatmap(_data["grille"], _data["groupes"])}
+    return {"comptes": graphiques.stacked_counts(counts, "groupe", "Nombre de séries par verdict")}
+
+
+def _map_rows(data: dict, start: int, end: int):
+    """The verdict map's rows for parcours ``start`` to ``end`` of the « most marked first » order (all of
+    them when they fit on one page)."""
+    grid = data["grille"]
+    if end - start >= len(data["ordre_carte"]):
+        return grid
+    return grid[grid["parcours"].isin(data["ordre_carte"][start:end])]
+
+
+@st.cache_resource(show_spinner=False, max_entries=32)
+def _map_figure(path: str, data_version: int, direction: str | None, start: int, end: int, _data: dict):
+    return graphiques.verdict_heatmap(_map_rows(_data, start, end), _data["groupes"])
 
 
 @st.cache_resource(show_spinner=False, max_entries=32)
@@ -112,11 +132,14 @@ if table.empty:
     empty_state("Cette direction n'a pas de parcours dans le référentiel.")
     st.stop()
 st.subheader("Les parcours")
-shown = table.assign(
-    deploiement=table["deploiement"].map(format_month),
-    dernier_mois=table["dernier_mois"].map(lambda d: format_month(d) if d else "aucune valeur"),
-    valeurs=table["valeurs"].map(lambda n: format_number(n, 0)),
-    exemple=table["exemple"].map({True: "exemple", False: ""}),
+rows = page_choice(len(table), TABLE_ROWS, key="parcours", nom="parcours",
+                   reste=" ; les téléchargements sous le tableau les contiennent tous")
+shown = table.iloc[rows.debut:rows.fin]
+shown = shown.assign(
+    deploiement=shown["deploiement"].map(format_month),
+    dernier_mois=shown["dernier_mois"].map(lambda d: format_month(d) if d else "aucune valeur"),
+    valeurs=shown["valeurs"].map(lambda n: format_number(n, 0)),
+    exemple=shown["exemple"].map({True: "exemple", False: ""}),
 )
 # On screen, the columns that fit a 1440-pixel screen without cutting « Dernier mois reçu » (the public and
 # the demo's example parcours are on paper and in the downloads).
@@ -160,16 +183,27 @@ else:
                "◐ signal à confirmer, ○ données insuffisantes, ◆ hausse ou baisse du volume (ni bonne ni "
                "mauvaise), – pas de résultat ; * provisoire (6 à 11 mois de recul). Survolez une case pour lire "
                "la phrase du verdict.")
-    grid = resultats["grille"]
-    fig = figures["carte"]
+    map_page = page_choice(len(resultats["ordre_carte"]), MAP_PARCOURS, key="carte", nom="parcours",
+                           reste=" ; les parcours viennent dans l'ordre de ce qui a le plus changé (le plus de "
+                                 "dégradations significatives d'abord, puis d'améliorations), et les "
+                                 "téléchargements sous « Données du graphique » contiennent toute la carte")
+    whole = resultats["grille"]
+    grid = _map_rows(resultats, map_page.debut, map_page.fin)
+    fig = _map_figure(path, data_version, direction, map_page.debut, map_page.fin, resultats)
     counts_text = grid["verdict"].value_counts()
     alt = (f"Carte des verdicts de {grid['parcours'].nunique()} parcours sur {grid['indicateur'].nunique()} "
            "indicateurs : " + ", ".join(f"{n} {v}" for v, n in counts_text.items()) + ".")
-    data = grid[["parcours", "libelle_parcours", "indicateur", "libelle_indicateur", "verdict_affiche", "phrase"]]
-    show_chart(fig, alt=alt, data=data, name="carte-des-verdicts", key="carte",
-               columns={"parcours": "Parcours", "libelle_parcours": "Libellé du parcours",
-                        "indicateur": "Indicateur", "libelle_indicateur": "Libellé de l'indicateur",
-                        "verdict_affiche": "Verdict", "phrase": "En une phrase"})
+    map_columns = ["parcours", "libelle_parcours", "indicateur", "libelle_indicateur", "verdict_affiche", "phrase"]
+    map_titles = {"parcours": "Parcours", "libelle_parcours": "Libellé du parcours", "indicateur": "Indicateur",
+                  "libelle_indicateur": "Libellé de l'indicateur", "verdict_affiche": "Verdict",
+                  "phrase": "En une phrase"}
+    whole_map = map_page.cachees == 0
+    show_chart(fig, alt=alt, data=grid[map_columns], name="carte-des-verdicts", key="carte", columns=map_titles,
+               downloads=whole_map)
+    if not whole_map:
+        st.caption(f"Toute la carte ({format_number(whole['parcours'].nunique(), 0)} parcours, "
+                   f"{format_number(len(whole), 0)} lignes) :")
+        download_buttons(whole[map_columns].rename(columns=map_titles), "carte-des-verdicts", key="carte")
 
     st.subheader("Ce qui a changé depuis la mise à jour précédente")
     changes = resultats["changements"]
@@ -177,7 +211,9 @@ else:
         empty_state("Aucun verdict n'a changé lors des dernières mises à jour des résultats.")
     else:
         st.caption(f"{len(changes)} verdict(s) ont changé avec les dernières valeurs reçues.")
-        shown = changes[["parcours", "libelle_indicateur", "avant", "maintenant", "phrase"]]
+        rows = page_choice(len(changes), TABLE_ROWS, key="changements", nom="verdicts modifiés",
+                           reste=" ; les téléchargements sous le tableau les contiennent tous")
+        shown = changes.iloc[rows.debut:rows.fin][["parcours", "libelle_indicateur", "avant", "maintenant", "phrase"]]
         # On screen the four short columns (the sentence, too long for a 1440-pixel screen, is on paper and in
         # the downloads).
         printable_dataframe(shown, key="changements", hide_index=True, width="stretch",

@@ -12,12 +12,23 @@ from __future__ import annotations
 import streamlit as st
 
 from indicateurs.changements import EnBref, LigneChangement
+from indicateurs.format_fr import format_number
 from indicateurs.impact.verdicts import DEGRADATION, IMPROVEMENT
 from ui.mise_en_page import empty_state
 from ui.texte import litteral
 
 HEADING = "En bref : ce qui a changé, pour les usagers et pour les agents"
 SYMBOL = {DEGRADATION: "▼", IMPROVEMENT: "▲"}
+# Beyond these, « et N de plus » (issue 12: at 100 times the demo, 8,000 changes and 200 divergences were
+# written out on every rerun, most of the page's time).
+OTHERS_LIMIT = 100  # changes listed in the « Voir les N autres » expander
+DIVERGENCES_LIMIT = 30  # win-win divergences listed
+WHERE_ALL = "tous sont dans les téléchargements des résultats, plus bas sur cette page"
+
+
+def more_text(hidden: int, noun: str) -> str:
+    """« … et 6 381 autres changements non listés ici : tous sont dans les téléchargements … »."""
+    return f"… et {format_number(hidden, 0)} autres {noun} non listés ici : {WHERE_ALL}."
 
 
 def item_text(line: LigneChangement) -> str:
@@ -63,7 +74,13 @@ def show_in_brief(answer: EnBref, scope: str) -> None:
             if side.autres:
                 st.markdown(f"*{litteral(side.autres_titre)}*")
                 with st.expander(f"Voir les {len(side.autres)} autres ({side.titre.lower()})"):
-                    st.markdown(_lines(side.autres))
+                    st.markdown(_lines(side.autres[:OTHERS_LIMIT]))
+                    if len(side.autres) > OTHERS_LIMIT:
+                        st.caption(more_text(len(side.autres) - OTHERS_LIMIT, "changements"))
     st.markdown(f"**{litteral(answer.gagnant_gagnant)}**")
     if answer.divergences:
-        st.markdown("\n".join(f"- {litteral(phrase)}" for phrase in answer.divergences))
+        st.markdown("\n".join(f"- {litteral(phrase)}" for phrase in answer.divergences[:DIVERGENCES_LIMIT]))
+        if len(answer.divergences) > DIVERGENCES_LIMIT:
+            st.caption(f"… et {format_number(len(answer.divergences) - DIVERGENCES_LIMIT, 0)} autres parcours où "
+                       "usagers et agents ont évolué en sens contraire : la page « Conditions de travail des "
+                       "agents » les détaille.")
