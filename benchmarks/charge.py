@@ -256,7 +256,7 @@ async def visit(page, url: str) -> tuple[float, list[str]]:
 
 
 async def session(browser, number: int, base_url: str, pages: list[tuple[str, str]], rounds: int,
-                  times: dict, errors: list, probes: list) -> None:
+                  times: dict, errors: list, probes: list, deadline: float) -> None:
     """One reader: every page in turn, ``rounds`` times, in its own browser context."""
     context = await browser.new_context(viewport={"width": 1400, "height": 1000}, locale="fr-FR")
     page = await context.new_page()
@@ -275,6 +275,8 @@ async def session(browser, number: int, base_url: str, pages: list[tuple[str, st
     try:
         for _ in range(rounds):
             for path, title in pages:
+                if time.monotonic() > deadline:
+                    return
                 current["page"] = title
                 try:
                     elapsed, shown = await visit(page, f"{base_url}/{path}")
@@ -283,13 +285,15 @@ async def session(browser, number: int, base_url: str, pages: list[tuple[str, st
                                    "texte": str(error).splitlines()[0][:500]})
                     continue
                 times.setdefault(title, []).append(elapsed)
+                print(f"session {number} : {title} {elapsed:.1f} s", file=sys.stderr, flush=True)
                 errors.extend({"session": number, "page": title, "type": "exception affichée", "texte": t}
                               for t in shown)
     finally:
         await context.close()
 
 
-async def run_sessions(base_url: str, pages, sessions: int, rounds: int) -> tuple[dict, list, list, float]:
+async def run_sessions(base_url: str, pages, sessions: int, rounds: int,
+                       budget: float) -> tuple[dict, list, list, float]:
     from playwright.async_api import async_playwright
 
     times: dict[str, list[float]] = {}
@@ -298,7 +302,8 @@ async def run_sessions(base_url: str, pages, sessions: int, rounds: int) -> tupl
     async with async_playwright() as p:
         browser = await p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         start = time.perf_counter()
-        await asyncio.gather(*(session(browser, n, base_url, pages, rounds, times, errors, probes)
+        deadline = time.monotonic() + budget
+        await asyncio.gather(*(session(browser, n, base_url, pages, rounds, times, errors, probes, deadline)
                                for n in range(1, sessions + 1)))
         wall = time.perf_counter() - start
         await browser.close()
@@ -327,6 +332,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--tours", type=int, default=1, help="visites de toutes les pages par session (1)")
     parser.add_argument("--delai-import", type=float, default=10.0,
                         help="secondes entre le début des visites et l'import en ligne de commande (10)")
+    parser.add_argument("--duree-max", type=float, default=float("inf"), metavar="SECONDES",
+                        help="après ce temps, aucune session n'ouvre de nouvelle page (les visites en cours "
+                             "finissent) : pour une machine trop chargée ; le rapport dit les visites faites")
     parser.add_argument("--base", type=Path, help="base de démonstration à copier (sinon créée par init --demo)")
     parser.add_argument("--json", type=Path, metavar="FICHIER", help="écrire aussi les chiffres en JSON")
     args = parser.parse_args(argv)
@@ -347,7 +355,8 @@ def main(argv: list[str] | None = None) -> int:
                 worker = threading.Thread(target=cli_scenario, args=(db, folder, args.delai_import, watch, results,
                                                                            previous))
                 worker.start()
-                times, errors, probes, wall = asyncio.run(run_sessions(url, pages, args.sessions, args.tours))
+                times, errors, probes, wall = asyncio.run(run_sessions(url, pages, args.sessions, args.tours,
+                                                                        args.duree_max))
                 worker.join()
             server_cpu = process_cpu(server.pid) - server_cpu_before
             load_after = os.getloadavg()
@@ -364,7 +373,8 @@ def main(argv: list[str] | None = None) -> int:
                            "texte": (step["erreurs"] or step["sortie"])[:500]})
 
     report = {
-        "sessions": args.sessions, "tours": args.tours, "pages": [t for _, t in pages],
+        "sessions": args.sessions, "tours": args.tours, "visites_prevues": args.sessions * args.tours * len(pages),
+        "visites_faites": sum(len(v) for v in times.values()), "pages": [t for _, t in pages],
         "duree_visites_mur_s": round(wall, 2), "cpu_serveur_s": round(server_cpu, 2),
         "attente_base_serveur_s": round(server_waits, 3),
         "charge_machine": {"avant": [round(x, 2) for x in load_before], "apres": [round(x, 2) for x in load_after],
@@ -389,6 +399,7 @@ def print_report(r: dict) -> None:
     print(f"{r['sessions']} session(s) × {r['tours']} tour(s) × {len(r['pages'])} pages : "
           f"{fr(r['duree_visites_mur_s'])} s (mur) ; serveur {fr(r['cpu_serveur_s'])} s CPU ; "
           f"charge de la machine {fr(load['avant'][0], 2)} → {fr(load['apres'][0], 2)} sur {load['coeurs']} cœurs")
+    print(f"Visites faites : {r['visites_faites']} sur {r['visites_prevues']} prévues")
     print(f"{'Page':<36} {'visites':>7} {'médiane':>8} {'p95':>8} {'max':>8}  (s, mur, page utilisable)")
     for title, t in r["temps_pages_s"].items():
         print(f"{title:<36} {t['visites']:>7} {fr(t['p50']):>8} {fr(t['p95']):>8} {fr(t['max']):>8}")
