@@ -459,6 +459,7 @@ def overview_multiples(values: pd.DataFrame, verdicts: pd.DataFrame, deployment:
     fig = make_subplots(rows=rows, cols=cols, subplot_titles=titles, vertical_spacing=0.5 / rows,
                         horizontal_spacing=0.06)
     by_code = dict(tuple(values.groupby("indicateur")))
+    lines = []  # set at once: each add_vline re-validated every shape already there (21 of them, slowly)
     for n, code in enumerate(codes):
         r, c = n // cols + 1, n % cols + 1
         data = by_code[code]
@@ -468,7 +469,13 @@ def overview_multiples(values: pd.DataFrame, verdicts: pd.DataFrame, deployment:
                                  hovertemplate=f"%{{x|%b %Y}} : %{{y:{fmt}}}{suffix}<extra>{labels[code]}</extra>"),
                       row=r, col=c)
         if deployment is not None:
-            fig.add_vline(x=deployment.isoformat(), line=dict(color=BLUE, width=1.5, dash="dash"), row=r, col=c)
+            axes = fig.get_subplot(r, c)
+            lines.append(dict(type="line", xref=axes.xaxis.plotly_name.replace("axis", ""),
+                              yref=axes.yaxis.plotly_name.replace("axis", "") + " domain",
+                              x0=deployment.isoformat(), x1=deployment.isoformat(), y0=0, y1=1,
+                              line=dict(color=BLUE, width=1.5, dash="dash")))
+    if lines:
+        fig.update_layout(shapes=lines)
     _layout(fig, "Tous les indicateurs du parcours (trait pointillé bleu : déploiement)", 150 + 190 * rows)
     fig.update_annotations(font=dict(size=12))
     fig.update_xaxes(tickformat="%b %Y", nticks=4)
