@@ -21,8 +21,7 @@ import pandas as pd
 
 from indicateurs import tableaux
 from indicateurs.db import Database
-from indicateurs.format_fr import format_number
-from indicateurs.impact.format_fr import format_signed, with_unit
+from indicateurs.format_fr import format_number, format_signed, with_unit
 from indicateurs.impact.verdicts import DEGRADATION, FALL, IMPROVEMENT, INSUFFICIENT, NO_CHANGE, RISE, SIGNAL
 from indicateurs.referentiel import Indicateur, Referentiel
 

@@ -4,7 +4,9 @@ The one module for numbers a reader sees (pages, charts, fiche, downloads). Thou
 narrow no-break space (U+202F), negative numbers carry a true minus sign (U+2212), as the French
 typographic rules (and the Imprimerie nationale) ask; halves are rounded up, away from zero, on the number
 as written (4,25 → 4,3), as a reader would; a value that rounds to zero has no sign (never « −0,0 »); a
-missing or infinite value is « – ». ``indicateurs/impact/format_fr.py`` follows the same conventions.
+missing or infinite value is « – ». Months are written short (« janv. 2026 ») in tables and charts, long
+(« janvier 2026 ») in sentences (verdicts, import messages). Import messages quote numbers through
+``imports/formats.py``, which builds on this module.
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ import math
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
-from indicateurs.mois import format_month_fr
+from indicateurs.mois import format_month_fr, to_month
 
 NNBSP = "\u202f"
 MINUS = "\u2212"
@@ -76,9 +78,18 @@ def format_percent(share: float | None, decimals: int = 1) -> str:
     return "–" if share is None else format_number(share * 100, decimals) + UNIT_SUFFIX["%"]
 
 
-def format_month(d: date | None, long: bool = False) -> str:
-    """``date(2026, 1, 1)`` → ``"janv. 2026"``; ``None`` → ``"non planifié"``."""
-    return "non planifié" if d is None else format_month_fr(d, long)
+def format_month(d, long: bool = False) -> str:
+    """``date(2026, 1, 1)`` → ``"janv. 2026"`` (``"janvier 2026"`` with ``long``); ``None`` → ``"non planifié"``.
+
+    Any month form is accepted: date, Timestamp, monthly Period, ``"2025-03"``."""
+    if d is None:
+        return "non planifié"
+    return format_month_fr(d if isinstance(d, date) else to_month(d), long)
+
+
+def format_month_long(d) -> str:
+    """A month in words, as sentences write it: Period/date/Timestamp/``"2025-03"`` → « mars 2025 »."""
+    return format_month(d, long=True)
 
 
 def format_quarter(d: date | None) -> str:

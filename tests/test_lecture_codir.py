@@ -15,7 +15,7 @@ import streamlit as st
 
 from indicateurs import graphiques, tableaux
 from indicateurs.changements import indicator_groups
-from indicateurs.impact.format_fr import format_interval, format_signed, with_unit
+from indicateurs.format_fr import format_interval, format_signed, with_unit
 from indicateurs.referentiel_store import read_referentiel
 from tests.outils.pages import open_page
 

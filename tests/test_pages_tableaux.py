@@ -17,8 +17,7 @@ import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from indicateurs import lecture, tableaux
-from indicateurs.format_fr import format_number, format_value
-from indicateurs.impact.format_fr import format_interval, format_signed, with_unit
+from indicateurs.format_fr import format_interval, format_number, format_signed, format_value, with_unit
 from indicateurs.referentiel import ENGAGEMENTS
 from indicateurs.referentiel_store import read_referentiel
 from indicateurs.valeurs import value_history, write_values

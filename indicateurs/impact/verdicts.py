@@ -25,8 +25,8 @@ import numpy as np
 import pandas as pd
 from statsmodels.stats.multitest import multipletests
 
-from indicateurs.impact.format_fr import (format_interval, format_month, format_number, format_signed,
-                                          with_unit)
+from indicateurs.format_fr import format_interval, format_number, format_signed, with_unit
+from indicateurs.format_fr import format_month_long as format_month
 
 SENS = ("hausse", "baisse", "neutre")
 MIN_MONTHS_BEFORE = 12

@@ -1,22 +1,28 @@
-"""French wording of numbers and months inside messages."""
+"""Numbers and months quoted in import messages, written by ``indicateurs/format_fr.py``.
+
+What is specific to import messages: a number is quoted with all its significant decimals (up to six:
+« 12,345 », never rounded to « 12,3 », since the message names the value the user typed) and with the
+characters a user types back into a file (plain space between thousands, ASCII hyphen for the minus
+sign); a value that is not a number is « ? ». Months are written in full (« octobre 2026 »).
+"""
 
 from __future__ import annotations
 
 from datetime import date
 
-from indicateurs.mois import format_month_fr
+from indicateurs.format_fr import MINUS, NNBSP, format_month, format_number
+
+MAX_DECIMALS = 6
 
 
 def number_fr(value: float) -> str:
     """12.5 → « 12,5 », 10000000 → « 10 000 000 », -2.0 → « -2 »: how a French reader writes a number."""
     if value != value:
         return "?"
-    if float(value).is_integer():
-        return f"{int(value):,}".replace(",", " ")
-    whole, _, decimals = f"{value:,.6f}".rstrip("0").partition(".")
-    return whole.replace(",", " ") + ("," + decimals if decimals else "")
+    text = format_number(value, MAX_DECIMALS).replace(NNBSP, " ").replace(MINUS, "-")
+    return text.rstrip("0").rstrip(",") if "," in text else text
 
 
 def month_fr(d: date) -> str:
     """date(2026, 10, 1) → « octobre 2026 »."""
-    return format_month_fr(d, long=True)
+    return format_month(d, long=True)

@@ -2,8 +2,8 @@ from datetime import date
 
 import pandas as pd
 
-from indicateurs.impact.format_fr import (format_interval, format_month, format_number, format_signed,
-                                          with_unit)
+from indicateurs.format_fr import format_interval, format_number, format_signed, with_unit
+from indicateurs.format_fr import format_month_long as format_month
 
 MINUS = "\u2212"
 NNBSP = "\u202f"
