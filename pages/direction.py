@@ -41,7 +41,9 @@ def _all_directions(path: str, data_version: int, _ref) -> pd.DataFrame:
     return tableaux.direction_overview(status, tableaux.direction_scores(db, _ref), _ref)
 
 
-@st.cache_data(show_spinner=False, max_entries=32)
+# Shared, read-only, never copied (cache_data unpickled the direction's frames on every rerun); nothing below
+# modifies what it returns.
+@st.cache_resource(show_spinner=False, max_entries=32)
 def _direction(path: str, data_version: int, direction: str, _ref) -> dict:
     db = Database(Path(path))
     verdicts = tableaux.verdict_rows(db, _ref, direction=direction)

@@ -25,7 +25,9 @@ TABLE_ROWS = 200  # rows of the parcours table and of the changed verdicts on sc
 MAP_PARCOURS = 60  # rows of the verdict map at once (21 cells each)
 
 
-@st.cache_data(show_spinner=False, max_entries=32)
+# Shared, read-only, never copied: at 100 times the demo, cache_data pickled 63k-row frames on every cold run and
+# unpickled them on every rerun. Nothing below modifies what these return.
+@st.cache_resource(show_spinner=False, max_entries=32)
 def _verdicts(path: str, data_version: int, direction: str | None, _ref) -> dict:
     db = Database(Path(path))
     verdicts = tableaux.verdict_rows(db, _ref, direction=direction)
