@@ -269,7 +269,10 @@ def test_parcours_chart_draws_the_stored_series_counterfactual_and_deployment(de
     stored = lecture.verdicts(demo_db, parcours="DJS-PISCINE").set_index("indicateur").loc["DELAI_TRAITEMENT"]
     assert stored["phrase"] in texts(at)
     shown = frame_with(at, "Sans la refonte (modèle)")
-    assert np.allclose(shown["Valeur"].to_numpy(float), model["valeur"].to_numpy())
+    # The table under the chart is written in French, rounded as on screen (a day to 0,1).
+    french = shown["Valeur"].str.replace("\u202f", "").str.replace(",", ".").replace("", np.nan).astype(float)
+    assert np.allclose(french.to_numpy(), model["valeur"].to_numpy(), atol=0.05 + 1e-9, equal_nan=True)
+    assert shown["Valeur"].str.contains(",").any() and not shown["Valeur"].str.contains(r"\.").any()
 
 
 def test_parcours_says_what_the_number_is_the_last_month_and_the_detectable_change(demo_db, monkeypatch):

@@ -13,6 +13,8 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
+from indicateurs.export_lecteur import reader_frame
+from indicateurs.format_fr import format_number
 from ui.telechargements import download_buttons
 
 # Streamlit's Plotly bundles no French locale: it is passed inline, with the toolbar's words.
@@ -80,6 +82,25 @@ def show_chart(fig: go.Figure, *, alt: str, data: pd.DataFrame, name: str, key: 
     st.plotly_chart(fig, config=chart_config(name), alt=alt, key=f"{key}-graphique", width="stretch")
     with st.expander("Données du graphique", icon=":material/table:"):
         shown = data.rename(columns=columns) if columns else data
-        st.dataframe(shown, hide_index=True, width="stretch")
+        st.dataframe(screen_table(shown), hide_index=True, width="stretch")
         if downloads:
             download_buttons(shown, name, key=key)
+
+
+def _written(value: float) -> str:
+    """A number already rounded for the reader, written in French with the digits it has (« 0,27 », « 18 029 »)."""
+    if pd.isna(value):
+        return ""
+    digits = repr(float(value)).partition(".")[2]
+    decimals = 0 if digits in ("", "0") or "e" in digits else min(len(digits), 6)
+    return format_number(value, decimals)
+
+
+def screen_table(data: pd.DataFrame) -> pd.DataFrame:
+    """A chart's data as the reader reads it on screen: the same rounding, months and « oui / non » as its
+    download, numbers in French (Streamlit's grid would write « 0.2679 »)."""
+    table = reader_frame(data)
+    for column in table.columns:
+        if pd.api.types.is_float_dtype(table[column].dtype):
+            table[column] = table[column].map(_written).astype(object)
+    return table
