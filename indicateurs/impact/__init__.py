@@ -5,8 +5,10 @@ Pure functions on pandas objects (no database, no Streamlit):
 - ``its``: segmented regression (interrupted time series), gaussian Newey–West or quasi-Poisson;
 - ``did``: staggered difference-in-differences (Callaway & Sant'Anna 2021);
 - ``verdicts``: French verdicts, Benjamini–Hochberg across series, sentences;
+- ``modele``: the gaussian AR(1) and bounded count models behind the headline effect;
 - ``serie``: one parcours × indicateur series, end to end;
-- ``format_fr``: French numbers and months.
+- ``processus``: fits spread over worker processes.
+French numbers and months are written by ``indicateurs.format_fr``.
 """
 
 from indicateurs.impact.avant_apres import before_after, year_over_year
