@@ -95,8 +95,12 @@ def _sign_in(page, url: str, who: str) -> None:
     wait_for_app(page)
 
 
-def _nav(page) -> set[str]:
+def _nav(page, *, drawn: bool = True) -> set[str]:
+    """The navigation's page names; with ``drawn``, once the menu is drawn (the sign-in caption can show first)."""
     links = page.locator('[data-testid="stSidebar"] a[data-testid="stPageLink-NavLink"]')
+    if drawn:
+        links.first.wait_for(timeout=60_000)
+    wait_for_app(page)
     return {links.nth(i).inner_text().strip().split("\n")[-1].strip() for i in range(links.count())}  # past the icon
 
 
@@ -105,7 +109,7 @@ def test_reader_sees_the_dashboards_only_and_cannot_reach_import(oidc_server, pa
     page.goto(url)
     wait_for_app(page)
     assert page.get_by_text("Connectez-vous avec votre compte de la Ville").count() == 1
-    assert _nav(page) == set()  # no menu before signing in
+    assert _nav(page, drawn=False) == set()  # no menu before signing in
     _sign_in(page, url, "lecteur@paris.fr")
     assert page.get_by_text("Connecté : lecteur@paris.fr (lecteur)").count() == 1
     nav = _nav(page)
