@@ -2,16 +2,17 @@
 
 One module for months as values: codes (``2026-10``), arithmetic, the observation window, French names,
 and, for the impact engine, conversion to monthly ``pd.Period`` so that « months between » is integer
-arithmetic on calendar months. Reading months as people type them in files is ``imports/months.py``.
+arithmetic on calendar months; and months as people type them in files (below, « Reading typed months »).
 """
 
 from __future__ import annotations
 
 import os
 import re
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Iterable
 
+import numpy as np
 import pandas as pd
 
 MOIS_LONGS = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre",
@@ -116,3 +117,115 @@ def months_since(months, origin) -> pd.Index:
     """
     periods = to_months(months)
     return pd.Index(periods.asi8 - to_month(origin).ordinal, dtype="int64")
+
+
+# Reading typed months -------------------------------------------------------------------------------
+# Months as people write them in French files, and as Excel stores them.
+# 
+# Accepted: « 2026-10 », « 2026-10-01 » (any day; a time part is ignored), « 2026/10 », « 10/2026 »,
+# « 01/10/2026 » (day first, as in France), « oct. 2026 », « octobre 2026 », « Oct 2026 », Excel's
+# « oct.-26 » (what a date cell shows as mmm-aa and writes to CSV), « 1er octobre 2026 », « 202610 », and
+# Excel serial numbers (« 46296 », days since 30/12/1899, what a date cell becomes when formatted as a
+# number; from 10000, i.e. 1927, so that a bare « 10 » is refused rather than read as January 1900).
+# A month is handled as an integer index ``year * 12 + month - 1`` for vectorised comparisons.
+
+UNREADABLE = -1
+EXCEL_EPOCH = date(1899, 12, 30)
+MIN_EXCEL_SERIAL = 10000  # 18/05/1927: a bare « 10 » is a forgotten year, not 10 January 1900
+MAX_EXCEL_SERIAL = 2958465  # 31/12/9999
+
+_NAMES = {
+    1: ("janvier", "janv", "jan", "january"),
+    2: ("fevrier", "fevr", "fev", "feb", "february"),
+    3: ("mars", "mar", "march"),
+    4: ("avril", "avr", "apr", "april"),
+    5: ("mai", "may"),
+    6: ("juin", "jun", "june"),
+    7: ("juillet", "juil", "jul", "july"),
+    8: ("aout", "aou", "aug", "august"),
+    9: ("septembre", "sept", "sep", "september"),
+    10: ("octobre", "oct", "october"),
+    11: ("novembre", "nov", "november"),
+    12: ("decembre", "dec", "december"),
+}
+MONTH_NAMES = {name: number for number, names in _NAMES.items() for name in names}
+
+_TIME = r"(?:[ t](?:[01]?[0-9]|2[0-3]):[0-5][0-9](?::[0-5][0-9](?:\.[0-9]+)?)?)?"
+_ISO = re.compile(r"^([0-9]{4})[-/.]([0-9]{1,2})(?:[-/.]([0-9]{1,2}))?" + _TIME + "$")
+_MONTH_YEAR = re.compile(r"^([0-9]{1,2})[-/.]([0-9]{4})$")
+_DAY_MONTH_YEAR = re.compile(r"^([0-9]{1,2})[-/.]([0-9]{1,2})[-/.]([0-9]{4})" + _TIME + "$")
+_NAMED = re.compile(r"^(?:([0-9]{1,2}|1er)\s*)?([a-z]+)\.?\s*[-/ ]?\s*([0-9]{4}|[0-9]{2})$")
+_SERIAL = re.compile(r"^([0-9]{1,7})(?:\.([0-9]+))?$")
+
+
+def month_index(year: int, month: int) -> int:
+    """The integer index of a month (year * 12 + month - 1)."""
+    return year * 12 + month - 1
+
+
+def index_to_date(index: int) -> date:
+    """The first day of the month of an index."""
+    return date(index // 12, index % 12 + 1, 1)
+
+
+def parse_month(text: str) -> int:
+    """The month index of one cell, or UNREADABLE (-1)."""
+    from indicateurs.imports.normalise import normalise_key  # the imports package itself needs this module
+
+    key = normalise_key(text).replace(",", " ").strip()
+    if not key:
+        return UNREADABLE
+    match = _ISO.match(key)
+    if match:
+        year, month, day = int(match.group(1)), int(match.group(2)), match.group(3)
+        return _checked(year, month, int(day) if day else 1)
+    match = _MONTH_YEAR.match(key)
+    if match:
+        return _checked(int(match.group(2)), int(match.group(1)), 1)
+    match = _DAY_MONTH_YEAR.match(key)
+    if match:
+        return _checked(int(match.group(3)), int(match.group(2)), int(match.group(1)))
+    match = _NAMED.match(key)
+    if match and match.group(2) in MONTH_NAMES:
+        year = int(match.group(3))
+        year = 2000 + year if year < 100 else year
+        day = match.group(1)
+        day = 1 if day is None or day == "1er" else int(day)
+        return _checked(year, MONTH_NAMES[match.group(2)], day)
+    match = _SERIAL.match(key)
+    if match:
+        whole = int(match.group(1))
+        if len(match.group(1)) == 6 and match.group(2) is None and 1900 <= whole // 100 <= 2199:
+            return _checked(whole // 100, whole % 100, 1)  # 202610: YYYYMM
+        if MIN_EXCEL_SERIAL <= whole <= MAX_EXCEL_SERIAL:
+            day = EXCEL_EPOCH + timedelta(days=whole)
+            return month_index(day.year, day.month)
+    return UNREADABLE
+
+
+def _checked(year: int, month: int, day: int) -> int:
+    if not (1 <= month <= 12 and 1000 <= year <= 9999):
+        return UNREADABLE
+    try:
+        date(year, month, day)
+    except ValueError:
+        return UNREADABLE
+    return month_index(year, month)
+
+
+def parse_months(cells: pd.Series) -> np.ndarray:
+    """Month indexes of a column of text cells (int64, UNREADABLE where a cell is not a month).
+
+    Each distinct text is parsed once: a file has a handful of months for a million rows.
+    """
+    codes, uniques = pd.factorize(cells, use_na_sentinel=False)
+    parsed = np.fromiter((parse_month(str(u)) for u in uniques), dtype=np.int64, count=len(uniques))
+    return parsed[codes]
+
+
+def dates_of(indexes: np.ndarray) -> np.ndarray:
+    """Python ``date`` objects (first of month) for an array of month indexes, as an object array."""
+    uniques, inverse = np.unique(indexes, return_inverse=True)
+    objects = np.empty(len(uniques), dtype=object)
+    objects[:] = [index_to_date(int(i)) for i in uniques]
+    return objects[inverse]

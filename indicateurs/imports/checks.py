@@ -15,10 +15,10 @@ import pandas as pd
 
 from indicateurs.imports.codes import Lookup
 from indicateurs.imports.formats import month_fr, number_fr
-from indicateurs.imports.months import UNREADABLE, index_to_date, month_index, parse_months
 from indicateurs.imports.numbers import parse_numbers
 from indicateurs.imports.problemes import Collecteur
-from indicateurs.mois import OBSERVATION_START_VARIABLE, observation_start, parse_month_code
+from indicateurs.mois import (OBSERVATION_START_VARIABLE, UNREADABLE, index_to_date, month_index, observation_start,
+                              parse_month_code, parse_months)
 from indicateurs.referentiel import Referentiel
 
 # Past this many errors the remaining checks are skipped: the file is refused anyway, and the first

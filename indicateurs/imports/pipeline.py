@@ -26,11 +26,10 @@ from indicateurs.imports.formats import number_fr
 from indicateurs.imports.headers import LONG, find_layout
 from indicateurs.imports.history import far_from_history, revision_warnings
 from indicateurs.imports.layouts import stage
-from indicateurs.imports.months import dates_of, month_index
 from indicateurs.imports.origines import Origines
 from indicateurs.imports.problemes import DEFAULT_CAP, Collecteur, FichierIllisible, Probleme
 from indicateurs.imports.reader import read_table
-from indicateurs.mois import last_complete_month
+from indicateurs.mois import dates_of, last_complete_month, month_index
 from indicateurs.referentiel_store import read_referentiel
 from indicateurs.valeurs import (
     Comparaison, STATUT_DEJA_IMPORTE, STATUT_IMPORTE, STATUT_REJETE, TYPE_FICHIER, compare_with_store,

@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 from indicateurs.imports.encoding import decode_text
-from indicateurs.imports.months import UNREADABLE, index_to_date, parse_month, parse_months
+from indicateurs.mois import UNREADABLE, index_to_date, parse_month, parse_months
 from indicateurs.imports.normalise import normalise_header, normalise_key
 from indicateurs.imports.numbers import parse_numbers
 from indicateurs.imports.problemes import FichierIllisible
