@@ -14,6 +14,7 @@ def test_home_page_shows_the_parcours_without_error(server, page):
     wait_for_app(page)
     assert page.locator('[data-testid="stException"]').count() == 0
     assert page.get_by_text("Données de démonstration").count() >= 1
+    page.get_by_text("Parcours suivis").wait_for(timeout=60_000)  # a first visit can be idle before the page is drawn
     assert page.get_by_text("Parcours suivis").count() == 1
     screenshot(page, "vue_ensemble")
 
