@@ -3,13 +3,15 @@ staggered difference-in-differences (overall effect and event study)."""
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 from indicateurs import lecture
 from indicateurs.affichage_verdicts import PROVISIONAL_MARK, count_verdicts, verdict_text
 from indicateurs.db import Database
+from indicateurs.lecture_verdicts import counts_by_group, verdict_rows
 from indicateurs.impact.verdicts import DEGRADATION, IMPROVEMENT, NO_CHANGE, SIGNAL, apply_fdr
-from indicateurs.referentiel import Referentiel
+from indicateurs.referentiel import ENGAGEMENTS, Referentiel
 
 
 RATE_UNIT = "pour 1 000 demandes"
@@ -22,12 +24,36 @@ ENGAGEMENT_COLUMNS = ["indicateur", "libelle_indicateur", "amelioration", "pas_d
 SIGNAL_MARK = "◐"
 
 
-def _listed(part: pd.DataFrame, verdicts: tuple[str, ...]) -> str:
-    """« DJS-PISCINE, DPE-ENCOMBRANTS* »: the parcours of ``part`` with one of ``verdicts`` (``*`` provisional,
-    ``◐`` a signal à confirmer, counted with « pas de changement »)."""
-    chosen = part[part["verdict"].isin(verdicts)]
-    return ", ".join(f"{c}{PROVISIONAL_MARK if p else ''}{SIGNAL_MARK if v == SIGNAL else ''}"
-                     for c, p, v in zip(chosen["parcours"], chosen["provisoire"], chosen["verdict"]))
+LIST_COLUMNS = {"parcours_ameliores": (IMPROVEMENT,), "parcours_degrades": (DEGRADATION,),
+                "parcours_sans_changement": (NO_CHANGE, SIGNAL)}
+
+
+def indicators_by_engagement(verdicts: pd.DataFrame, ref: Referentiel) -> dict[int, pd.DataFrame]:
+    """``engagement_indicators`` of every engagement at once: one count and one join per list over all the
+    verdicts (at 3,000 parcours, a filter per engagement and per indicator was most of the page's time).
+
+    Each list names the parcours in the verdicts' order, ``*`` when provisional, ``◐`` a signal à confirmer
+    (listed and counted with « pas de changement »).
+    """
+    indicators = [ind for ind in ref.indicateurs if ind.engagement is not None]
+    part = verdicts[verdicts["indicateur"].isin([i.code for i in indicators])]
+    counts = count_verdicts(part, "indicateur")
+    names = (part["parcours"].astype(object) + np.where(part["provisoire"].fillna(False).astype(bool),
+                                                        PROVISIONAL_MARK, "")
+             + np.where(part["verdict"] == SIGNAL, SIGNAL_MARK, ""))
+    codes = [i.code for i in indicators]
+    table = pd.DataFrame({"indicateur": [i.code for i in indicators],
+                          "libelle_indicateur": [i.libelle for i in indicators]})
+    for column in ("amelioration", "pas_de_changement", "degradation", "insuffisant"):
+        table[column] = (counts[column].reindex(codes, fill_value=0).to_numpy(int) if len(counts)
+                         else np.zeros(len(codes), dtype=int))
+    for column, chosen in LIST_COLUMNS.items():
+        mask = part["verdict"].isin(chosen).to_numpy()
+        joined = names[mask].groupby(part["indicateur"].to_numpy()[mask], sort=False).agg(", ".join)
+        table[column] = joined.reindex(codes).fillna("").to_numpy(object)
+    engagements = np.array([i.engagement for i in indicators], dtype=object)
+    return {number: table[engagements == number].reset_index(drop=True)[ENGAGEMENT_COLUMNS]
+            for number in sorted({i.engagement for i in indicators})}
 
 
 def engagement_indicators(verdicts: pd.DataFrame, ref: Referentiel, engagement: int) -> pd.DataFrame:
@@ -35,24 +61,8 @@ def engagement_indicators(verdicts: pd.DataFrame, ref: Referentiel, engagement: 
 
     « signal à confirmer » is counted and listed with « pas de changement » (marked ◐), as in every count.
     """
-    indicators = [ind for ind in ref.indicateurs if ind.engagement == engagement]
-    part = verdicts[verdicts["indicateur"].isin([i.code for i in indicators])]
-    counts = count_verdicts(part, "indicateur")
-    by_indicator = dict(tuple(part.groupby("indicateur", sort=False)))
-    empty = part.iloc[0:0]
-    rows = []
-    for ind in indicators:
-        mine = by_indicator.get(ind.code, empty)
-        row = counts.loc[ind.code] if ind.code in counts.index else None
-        rows.append({
-            "indicateur": ind.code, "libelle_indicateur": ind.libelle,
-            **{c: 0 if row is None else int(row[c]) for c in ("amelioration", "pas_de_changement", "degradation",
-                                                              "insuffisant")},
-            "parcours_ameliores": _listed(mine, (IMPROVEMENT,)),
-            "parcours_degrades": _listed(mine, (DEGRADATION,)),
-            "parcours_sans_changement": _listed(mine, (NO_CHANGE, SIGNAL)),
-        })
-    return pd.DataFrame(rows, columns=ENGAGEMENT_COLUMNS)
+    found = indicators_by_engagement(verdicts, ref).get(engagement)
+    return found if found is not None else pd.DataFrame(columns=ENGAGEMENT_COLUMNS)
 
 
 def _plural(count: int, word: str) -> str:
@@ -113,16 +123,16 @@ def thin_event_points(events: pd.DataFrame, minimum: int = MIN_EVENT_PARCOURS) -
     return thin[["indicateur", "libelle_indicateur", "periode", "pas", "n"]].reset_index(drop=True)
 
 
-def did_overall(db: Database, ref: Referentiel) -> pd.DataFrame:
+def did_overall(db: Database, ref: Referentiel, did: pd.DataFrame | None = None) -> pd.DataFrame:
     """The staggered DID overall effect per indicator (type « global »), with its label, unit and reading.
 
     The reading follows the rule of the series' verdicts: one correction family (every indicator's
     overall effect but the neutral volume), Benjamini–Hochberg, and the false-coverage-rate interval
     ``bas_corrige``/``haut_corrige`` that excludes 0 exactly when the reading says « significative »;
     ``bas``/``haut`` stay the stored 95 % interval. A failed joint pre-trend test is said in words.
-    Counts are rates per 1,000 requests.
+    Counts are rates per 1,000 requests. ``did``: ``lecture.did_results(db)`` when the caller has read it.
     """
-    did = lecture.did_results(db)
+    did = lecture.did_results(db) if did is None else did
     overall = did[did["type"] == "global"].copy()
     by_code = {i.code: i for i in ref.indicateurs}
     overall = overall[overall["indicateur"].isin(by_code)]
@@ -153,10 +163,12 @@ def did_overall(db: Database, ref: Referentiel) -> pd.DataFrame:
     return overall.sort_values("ordre").drop(columns="ordre").reset_index(drop=True)
 
 
-def event_study(db: Database, ref: Referentiel, indicateurs: list[str]) -> pd.DataFrame:
+def event_study(db: Database, ref: Referentiel, indicateurs: list[str],
+                did: pd.DataFrame | None = None) -> pd.DataFrame:
     """Event-study rows (type « evenement ») of some indicators: periods since deployment, estimate, 95 %
-    interval; negative periods are placebo checks (before the deployment)."""
-    did = lecture.did_results(db)
+    interval; negative periods are placebo checks (before the deployment). ``did``: ``lecture.did_results(db)``
+    when the caller has read it."""
+    did = lecture.did_results(db) if did is None else did
     rows = did[(did["type"] == "evenement") & did["indicateur"].isin(indicateurs)].copy()
     rows["periode"] = rows["cle"].astype(int)
     rows["placebo"] = rows["periode"] < 0
@@ -166,3 +178,34 @@ def event_study(db: Database, ref: Referentiel, indicateurs: list[str]) -> pd.Da
         lambda c: "trimestres" if by_code[c].periodicite == "trimestrielle" else "mois")
     rows["ordre"] = rows["indicateur"].map({i.code: n for n, i in enumerate(ref.indicateurs)})
     return rows.sort_values(["ordre", "periode"]).drop(columns="ordre").reset_index(drop=True)
+
+
+def engagements_overview(db: Database, ref: Referentiel, direction: str | None = None) -> dict:
+    """Everything the « Les 4 engagements » page shows, read once: the verdicts (of ``direction``'s parcours,
+    or all), their counts per engagement and family, the overall effects (all parcours) and, per engagement,
+    its indicators' counts and lists, overall effects read with those counts, event study and fragile points.
+
+    The stored DID results are read once, and each table is built once for the four engagements then split
+    (at 3,000 parcours, one pass per engagement and per indicator was most of the page's cold time).
+    """
+    verdicts = verdict_rows(db, ref, direction=direction)
+    did = lecture.did_results(db)
+    overall = did_overall(db, ref, did)
+    by_engagement = indicators_by_engagement(verdicts, ref)
+    empty = pd.DataFrame(columns=ENGAGEMENT_COLUMNS)
+    engagement_of = {i.code: i.engagement for i in ref.indicateurs}
+    read = overall_with_counts(overall, pd.concat([by_engagement.get(n, empty) for n in ENGAGEMENTS],
+                                                  ignore_index=True))
+    events = event_study(db, ref, [c for c, n in engagement_of.items() if n in ENGAGEMENTS], did)
+    thin = thin_event_points(events)
+    read_number = read["indicateur"].map(engagement_of).to_numpy()
+    events_number = events["indicateur"].map(engagement_of).to_numpy()
+    thin_number = thin["indicateur"].map(engagement_of).to_numpy()
+    out = {"verdicts": verdicts, "comptes": counts_by_group(verdicts), "did": overall, "par_engagement": {}}
+    for number in ENGAGEMENTS:
+        out["par_engagement"][number] = {
+            "indicateurs": by_engagement.get(number, empty),
+            "did": read[read_number == number].reset_index(drop=True),
+            "evenements": events[events_number == number].reset_index(drop=True),
+            "points_fragiles": thin[thin_number == number].reset_index(drop=True)}
+    return out

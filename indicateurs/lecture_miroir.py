@@ -9,6 +9,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from indicateurs.affichage_verdicts import _flag, verdict_text
 from indicateurs.db import Database
 from indicateurs.mois import parse_month_code
 from indicateurs.referentiel import Referentiel
@@ -110,6 +111,22 @@ def mirror_summary(gaps: pd.DataFrame, db: Database, ref: Referentiel) -> pd.Dat
                      "libelle": f"{ref.indicateur(pair).libelle.split(' (')[0]}", "parcours": len(part),
                      "ecart_avant": before, "ecart_apres": after, "evolution": after - before})
     return pd.DataFrame(rows, columns=columns)
+
+
+def mirror_verdicts(db: Database, ref: Referentiel, direction: str | None = None) -> pd.DataFrame:
+    """The stored verdict of each mirror indicator (both sides) per parcours, as a reader reads it
+    (``verdict_affiche``: « ▲ amélioration significative (provisoire) »); columns parcours, indicateur,
+    verdict_affiche. Only the mirror indicators are read (at 100x the demo, reading every stored verdict
+    was most of the page's cold time for the few it needs)."""
+    codes = [c for pair in mirror_pairs(ref) for c in pair]
+    rows = db.query_df("""
+        SELECT r.parcours, r.indicateur, r.verdict, r.provisoire FROM resultats r JOIN parcours p ON p.code = r.parcours
+        WHERE r.indicateur IN (SELECT unnest(?)) AND (? IS NULL OR p.direction = ?)
+    """, [codes, direction, direction])
+    keys = list(zip(rows["verdict"], rows["provisoire"].map(_flag)))
+    shown = {key: verdict_text(*key) for key in set(keys)}  # a dozen distinct texts, not one call per row
+    rows["verdict_affiche"] = [shown[key] for key in keys]
+    return rows[["parcours", "indicateur", "verdict_affiche"]]
 
 
 def mirror_gaps_with_verdicts(gaps: pd.DataFrame, verdicts: pd.DataFrame, ref: Referentiel) -> pd.DataFrame:

@@ -36,8 +36,10 @@ PAIR_COLUMNS = {"parcours": "Parcours", "libelle_parcours": "Libellé", "quadran
                 "phrase_usagers": "Usagers : en une phrase", "phrase_agents": "Agents : en une phrase"}
 
 
-@st.cache_data(show_spinner=False, max_entries=32)
-def _agents(path: str, data_version: int, direction: str | None, _ref) -> dict:
+# Shared, read-only, never copied (cache_data unpickled every frame of the page on each rerun); nothing below
+# modifies what it returns.
+@st.cache_resource(show_spinner=False, max_entries=32)
+def _agents(path: str, data_version: str, direction: str | None, _ref) -> dict:
     db = Database(Path(path))
     verdicts = tableaux.verdict_rows(db, _ref, direction=direction)
     agents = tableaux.agents_before_after(verdicts, _ref)
@@ -45,11 +47,20 @@ def _agents(path: str, data_version: int, direction: str | None, _ref) -> dict:
                                                          *COUNT_COLUMNS]]
     pairs = tableaux.agents_pairs(verdicts, _ref)
     summary = lecture_agents.situation_counts(pairs, list(graphiques.QUADRANT_STYLE))
-    return {"agents": agents, "comptes": counts, "paires": pairs, "resume": summary}
+    # The reader's table is written for the rows shown only (at 100x the demo: 1,000 of 12,000).
+    first, hidden = capped(agents)
+    # Each pair's tab: its situations counted and its chart's data (the parcours that moved first).
+    tabs = {code: (len(pair), pair["quadrant"].value_counts(),
+                   capped(pair.sort_values("quadrant", key=lambda q: q.isin(graphiques.QUIET_SITUATIONS),
+                                           kind="stable"), CHART_ROWS)[0][list(PAIR_COLUMNS) + [
+                                               "oriente_usagers", "oriente_agents"]])
+            for code, pair in (pairs.groupby("indicateur_agents", sort=False) if len(pairs) else [])}
+    return {"agents": agents, "comptes": counts, "paires": pairs, "resume": summary, "onglets": tabs,
+            "tableau": tableaux.results_for_display(first)[READER_COLUMNS], "masquees": hidden}
 
 
 @st.cache_resource(show_spinner=False, max_entries=32)
-def _figures(path: str, data_version: int, direction: str | None, _data: dict, _ref) -> dict:
+def _figures(path: str, data_version: str, direction: str | None, _data: dict, _ref) -> dict:
     figures = {}
     if len(_data["comptes"]):
         figures["comptes"] = graphiques.stacked_counts(_data["comptes"], "libelle_indicateur",
@@ -105,11 +116,9 @@ show_chart(figures["comptes"], alt=alt, name="agents-verdicts", key="comptes", d
            columns={"indicateur": "Code", "libelle_indicateur": "Indicateur des agents",
                     "lie_a": "Indicateur usagers lié", **COUNT_COLUMNS})
 st.markdown("**Toutes les séries des agents**, dégradations d'abord, puis améliorations, puis le reste")
-table = tableaux.results_for_display(agents)[READER_COLUMNS]
-shown, hidden = capped(table)
-st.dataframe(shown, hide_index=True, width="stretch", row_height=WRAPPED_ROW, column_config=READER_CONFIG)
-if hidden:
-    st.caption(hidden_rows_sentence(hidden, len(table)))
+st.dataframe(data["tableau"], hide_index=True, width="stretch", row_height=WRAPPED_ROW, column_config=READER_CONFIG)
+if data["masquees"]:
+    st.caption(hidden_rows_sentence(data["masquees"], len(agents)))
 download_buttons(agents.drop(columns=["symbole", "verdict_affiche"]), "agents-avant-apres", key="agents")
 
 st.subheader("Gagnant-gagnant ?")
@@ -140,21 +149,18 @@ codes = list(dict.fromkeys(pairs["indicateur_agents"]))
 tabs = st.tabs([f"{ref.indicateur(c).libelle} ↔ {ref.indicateur(ref.indicateur(c).lie_a).libelle}" for c in codes])
 for tab, code in zip(tabs, codes):
     with tab:
-        pair = pairs[pairs["indicateur_agents"] == code]
+        size, counts, chart_data = data["onglets"][code]
         agents_ind, users_ind = ref.indicateur(code), ref.indicateur(ref.indicateur(code).lie_a)
-        counts = pair["quadrant"].value_counts()
         st.markdown(" · ".join(f"**{label}** : {n}" for label, n in counts.items()))
         alt = (f"Nuage de points : pour chaque parcours, le changement de « {users_ind.libelle} » (usagers, en "
                f"abscisse) et de « {agents_ind.libelle} » (agents, en ordonnée), orientés pour que droite et haut "
                "veuillent dire mieux. " + " ; ".join(f"{label} : {n} parcours" for label, n in counts.items()) + ".")
         show_chart(figures[code], alt=alt, name=f"gagnant-gagnant-{code}", key=f"paire-{code}",
-                   data=capped(pair.sort_values("quadrant", key=lambda q: q.isin(graphiques.QUIET_SITUATIONS),
-                                                kind="stable"), CHART_ROWS)[0][list(PAIR_COLUMNS) + [
-                                                    "oriente_usagers", "oriente_agents"]],
+                   data=chart_data,
                    columns={**PAIR_COLUMNS, "oriente_usagers": "Usagers : changement orienté (+ = mieux)",
                             "oriente_agents": "Agents : changement orienté (+ = mieux)"})
-        if len(pair) > CHART_ROWS:
-            st.caption(f"Données du graphique : {hidden_rows_sentence(len(pair) - CHART_ROWS, len(pair))} Les "
+        if size > CHART_ROWS:
+            st.caption(f"Données du graphique : {hidden_rows_sentence(size - CHART_ROWS, size)} Les "
                        "parcours qui ont bougé d'un côté au moins viennent en premier.")
         st.caption("Chaque point est placé par ses deux verdicts : un côté sans changement significatif est posé "
                    "sur son axe (0), sans barre ; un côté significatif garde son changement estimé et sa "

@@ -8,6 +8,7 @@ from indicateurs import graphiques, tableaux
 from indicateurs.db import Database
 from indicateurs.format_fr import format_number
 from indicateurs.impact.verdicts import unit_suffix
+from indicateurs.lecture_engagements import engagements_overview
 from indicateurs.lignes_affichees import wrapped_row_height
 from indicateurs.referentiel import ENGAGEMENTS
 from ui.contexte import database, referentiel, version
@@ -49,22 +50,11 @@ Méthode détaillée : page Méthodologie.
 """
 
 
-@st.cache_data(show_spinner=False, max_entries=32)
-def _engagements(path: str, data_version: int, direction: str | None, _ref) -> dict:
-    db = Database(Path(path))
-    verdicts = tableaux.verdict_rows(db, _ref, direction=direction)
-    overall = tableaux.did_overall(db, _ref)
-    out = {"verdicts": verdicts, "comptes": tableaux.counts_by_group(verdicts), "did": overall, "par_engagement": {}}
-    for number in ENGAGEMENTS:
-        codes = [i.code for i in _ref.indicateurs if i.engagement == number]
-        indicators = tableaux.engagement_indicators(verdicts, _ref, number)
-        events = tableaux.event_study(db, _ref, codes)
-        out["par_engagement"][number] = {
-            "indicateurs": indicators,
-            "did": tableaux.overall_with_counts(overall[overall["indicateur"].isin(codes)].reset_index(drop=True),
-                                                indicators),
-            "evenements": events, "points_fragiles": tableaux.thin_event_points(events)}
-    return out
+# Shared, read-only, never copied (cache_data unpickled every frame of the page on each rerun); nothing below
+# modifies what it returns.
+@st.cache_resource(show_spinner=False, max_entries=32)
+def _engagements(path: str, data_version: str, direction: str | None, _ref) -> dict:
+    return engagements_overview(Database(Path(path)), _ref, direction)
 
 
 def _step(step: str, count: int) -> str:
@@ -80,7 +70,7 @@ def _counts_alt(title: str, frame, label: str) -> str:
 
 # Figures and their text alternatives are built once per data version and shared, read-only.
 @st.cache_resource(show_spinner=False, max_entries=32)
-def _figures(path: str, data_version: int, direction: str | None, _data: dict) -> dict:
+def _figures(path: str, data_version: str, direction: str | None, _data: dict) -> dict:
     counts = _data["comptes"][(_data["comptes"]["type"] == "engagement") & (_data["comptes"]["total"] > 0)]
     figures = {"resume": (graphiques.stacked_counts(counts, "groupe", "Verdicts des séries de chaque règle d'or"),
                           _counts_alt("Verdicts par règle d'or", counts, "groupe"))}

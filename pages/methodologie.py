@@ -10,7 +10,7 @@ from indicateurs.impact.verdicts import ALPHA, FINAL_MONTHS_AFTER, MIN_MONTHS_AF
 from indicateurs.imports.completude import MONTHS_BEFORE_DEPLOYMENT
 from indicateurs.lignes_affichees import wrapped_row_height
 from indicateurs.score import CAP, FORMULA, RECENT_MONTHS
-from ui.contexte import referentiel
+from ui.contexte import database, referentiel, version
 from ui.telechargements import download_buttons
 from ui.mise_en_page import banner, empty_state, sidebar_filters
 from ui.texte import litteral
@@ -65,12 +65,36 @@ GLOSSARY = [
     ("Quasi-Poisson", "Le modèle adapté aux comptages (incivilités, volume) ; l'effet s'y lit en % de variation."),
 ]
 
+
+# What every rerun would otherwise rebuild (a table of the referential, its Markdown, row heights): built once
+# per data version and shared, read-only.
+@st.cache_resource(show_spinner=False, max_entries=8)
+def _definitions(path: str, data_version: str) -> tuple:
+    definitions = tableaux.indicator_definitions(referentiel())
+    if definitions.empty:
+        return definitions, [], None
+    blocks = [(f"**{litteral(rule)}**", "\n".join(
+        f"- **{litteral(r.libelle)}** (`{r.code}`) : {litteral(r.definition)}  \n"
+        f"  *Unité* : {litteral(r.unite)} ; *sens favorable* : {r.sens} ; *périodicité* : {r.periodicite} ; "
+        f"*cible* : {litteral(r.cible)}" for r in part.itertuples()))
+        for rule, part in definitions.groupby("regle", sort=False)]
+    height = wrapped_row_height(definitions, {"libelle": 24, "definition": 54, "regle": 24, "cible": 12})
+    return definitions, blocks, height
+
+
+@st.cache_resource(show_spinner=False)
+def _glossary() -> tuple:
+    glossary = pd.DataFrame(GLOSSARY, columns=["terme", "definition"])
+    return (glossary, "\n".join(f"- **{term}** : {meaning}" for term, meaning in GLOSSARY),
+            wrapped_row_height(glossary, {"terme": 28, "definition": 95}))
+
+
 st.title("Méthodologie")
 st.caption("Comment lire les tableaux de bord : d'où viennent les chiffres, comment un verdict est établi, ce qu'il "
            "permet de dire et ce qu'il ne permet pas de dire.")
 banner()
 sidebar_filters()
-ref = referentiel()
+definitions, blocks, definitions_height = _definitions(str(database().path), version())
 
 st.header("En bref")
 st.markdown(f"""
@@ -92,23 +116,18 @@ verdict est dit par un **symbole et des mots** ; la couleur ne fait que les rép
 """)
 
 st.header("Les indicateurs")
-if not ref.indicateurs:
+if definitions.empty:
     empty_state("Le référentiel n'est pas encore chargé : les définitions apparaîtront après "
                 "`python -m indicateurs init`.")
 else:
-    definitions = tableaux.indicator_definitions(ref)
-    for rule, part in definitions.groupby("regle", sort=False):
-        st.markdown(f"**{litteral(rule)}**")
-        st.markdown("\n".join(
-            f"- **{litteral(r.libelle)}** (`{r.code}`) : {litteral(r.definition)}  \n"
-            f"  *Unité* : {litteral(r.unite)} ; *sens favorable* : {r.sens} ; *périodicité* : {r.periodicite} ; "
-            f"*cible* : {litteral(r.cible)}" for r in part.itertuples()))
+    for title, listed in blocks:
+        st.markdown(title)
+        st.markdown(listed)
     with st.expander("Les mêmes définitions en tableau (à trier, à télécharger)"):
         # The columns that fit 1,440 px; the others are in the list above and in the downloads.
         st.dataframe(definitions, hide_index=True, width="stretch",
                      column_order=["libelle", "definition", "regle", "unite", "cible"],
-                     row_height=wrapped_row_height(definitions, {"libelle": 24, "definition": 54, "regle": 24,
-                                                                 "cible": 12}),
+                     row_height=definitions_height,
                      column_config={
                          "code": st.column_config.TextColumn("Code", width=170),
                          "libelle": st.column_config.TextColumn("Indicateur", width=180, pinned=True),
@@ -249,11 +268,10 @@ st.markdown("""
 """)
 
 st.header("Glossaire")
-glossary = pd.DataFrame(GLOSSARY, columns=["terme", "definition"])
-st.markdown("\n".join(f"- **{term}** : {meaning}" for term, meaning in GLOSSARY))
+glossary, glossary_text, glossary_height = _glossary()
+st.markdown(glossary_text)
 with st.expander("Le glossaire en tableau (à trier, à télécharger)"):
-    st.dataframe(glossary, hide_index=True, width="stretch",
-                 row_height=wrapped_row_height(glossary, {"terme": 28, "definition": 95}),
+    st.dataframe(glossary, hide_index=True, width="stretch", row_height=glossary_height,
                  column_config={"terme": st.column_config.TextColumn("Terme", width=210),
                                 "definition": st.column_config.TextColumn("Ce que cela veut dire", width=690)})
     download_buttons(glossary, "glossaire", key="glossaire")

@@ -6,6 +6,7 @@ import streamlit as st
 
 from indicateurs import tableaux
 from indicateurs.graphique_miroir import mirror_gap_chart
+from indicateurs.lecture_miroir import mirror_verdicts
 from indicateurs.lignes_affichees import capped, hidden_rows_sentence
 from indicateurs.db import Database
 from indicateurs.format_fr import format_number, format_quarter, format_value
@@ -33,19 +34,52 @@ def _points(value) -> str:
     return f"{format_number(value, 1, signed=True)}\u202fpt" if value == value else "–"
 
 
-@st.cache_data(show_spinner=False, max_entries=32)
-def _mirror(path: str, data_version: int, direction: str | None, _ref) -> dict:
+# Shared, read-only, never copied (cache_data unpickled every frame of the page on each rerun); nothing below
+# modifies what it returns.
+@st.cache_resource(show_spinner=False, max_entries=32)
+def _mirror(path: str, data_version: str, direction: str | None, _ref) -> dict:
     db = Database(Path(path))
     values = tableaux.mirror_values(db, _ref, direction)
     gaps = tableaux.mirror_gaps_with_verdicts(tableaux.mirror_gaps(values, _ref),
-                                              tableaux.verdict_rows(db, _ref, direction=direction), _ref)
+                                              mirror_verdicts(db, _ref, direction), _ref)
     return {"valeurs": values, "ecarts": gaps, "resume": tableaux.mirror_summary(gaps, db, _ref)}
 
 
+# The chart and the gaps' table, written for the reader once per data version (not on every rerun).
 @st.cache_resource(show_spinner=False, max_entries=32)
-def _figure(path: str, data_version: int, direction: str | None, _data: dict, _titles: tuple):
-    drawn, _ = tableaux.gaps_for_chart(_data["ecarts"])
-    return mirror_gap_chart(drawn, dict(_titles))
+def _gaps_shown(path: str, data_version: str, direction: str | None, _data: dict, _titles: tuple) -> dict:
+    titles, gaps = dict(_titles), _data["ecarts"]
+    drawn, left_out = tableaux.gaps_for_chart(gaps)
+    both = gaps.dropna(subset=["ecart_avant", "ecart_apres"])
+    alt = ("Pour chaque parcours et chaque paire, l'écart agents − usagers avant (rond creux) et depuis (rond plein) "
+           "le déploiement. " + " ; ".join(
+               f"{titles[p]} : {len(part)} parcours, dont "
+               f"{int((part['ecart_apres'].abs() < part['ecart_avant'].abs()).sum())} "
+               "où l'écart s'est resserré" for p, part in both.groupby("paire")) + ".")
+    first, hidden = capped(gaps)
+    shown = first.assign(ecart_avant=first["ecart_avant"].map(_points), ecart_apres=first["ecart_apres"].map(_points),
+                         evolution=first["evolution"].map(_points), paire=first["paire"].map(titles))
+    return {"figure": mirror_gap_chart(drawn, titles), "alt": alt, "masques_graphique": left_out,
+            "donnees_graphique": drawn.assign(deploiement=drawn["deploiement"].map(
+                lambda d: month_code(d) if d else "")),
+            "tableau": shown[["paire", "parcours", "ecart_avant", "ecart_apres", "evolution", "verdict_usagers",
+                              "verdict_agents"]], "masquees": hidden}
+
+
+# The quarterly answers of the chosen period, written for the reader, and their download.
+@st.cache_resource(show_spinner=False, max_entries=32)
+def _answers_shown(path: str, data_version: str, direction: str | None, debut, fin, _data: dict,
+                   _titles: tuple) -> dict:
+    titles = dict(_titles)
+    values = tableaux.months_of(_data["valeurs"], debut, fin)
+    shown, hidden = capped(values)
+    return {"tableau": shown.assign(mois=shown["mois"].map(format_quarter), paire=shown["paire"].map(titles),
+                                    usagers=shown["usagers"].map(lambda v: format_value(v, "%")),
+                                    agents=shown["agents"].map(lambda v: format_value(v, "%")),
+                                    ecart=shown["ecart"].map(_points)),
+            "masquees": hidden, "lignes": len(values),
+            "telechargement": values.assign(trimestre=values["mois"].map(format_quarter),
+                                            mois=values["mois"].map(month_code))}
 
 
 st.title("Miroir agents / usagers")
@@ -97,24 +131,13 @@ for users, agents in pairs:
                "moyenne pondérée par le volume de demandes de chaque parcours.")
 
 st.subheader("Parcours par parcours")
-fig = _figure(path, data_version, direction, data, tuple(titles.items()))
-both = gaps.dropna(subset=["ecart_avant", "ecart_apres"])
-alt = ("Pour chaque parcours et chaque paire, l'écart agents − usagers avant (rond creux) et depuis (rond plein) "
-       "le déploiement. " + " ; ".join(
-           f"{titles[p]} : {len(part)} parcours, dont {int((part['ecart_apres'].abs() < part['ecart_avant'].abs()).sum())} "
-           "où l'écart s'est resserré" for p, part in both.groupby("paire")) + ".")
-drawn, left_out = tableaux.gaps_for_chart(gaps)
-if left_out:
+shown = _gaps_shown(path, data_version, direction, data, tuple(titles.items()))
+if shown["masques_graphique"]:
     st.caption(f"Le graphique montre les {tableaux.CHART_PARCOURS} parcours dont l'écart a le plus bougé ; "
-               f"{left_out} autres parcours sont dans le tableau ci-dessous et ses téléchargements.")
-show_chart(fig, alt=alt, name="miroir-ecarts", key="ecarts",
-           data=drawn.assign(deploiement=drawn["deploiement"].map(lambda d: month_code(d) if d else "")),
+               f"{shown['masques_graphique']} autres parcours sont dans le tableau ci-dessous et ses téléchargements.")
+show_chart(shown["figure"], alt=shown["alt"], name="miroir-ecarts", key="ecarts", data=shown["donnees_graphique"],
            columns={**GAP_COLUMNS, "verdict_usagers": "Verdict usagers", "verdict_agents": "Verdict agents"})
-first, hidden_gaps = capped(gaps)
-shown = first.assign(ecart_avant=first["ecart_avant"].map(_points), ecart_apres=first["ecart_apres"].map(_points),
-                     evolution=first["evolution"].map(_points), paire=first["paire"].map(titles))
-st.dataframe(shown[["paire", "parcours", "ecart_avant", "ecart_apres", "evolution", "verdict_usagers",
-                    "verdict_agents"]], hide_index=True, width="stretch", row_height=WRAPPED_ROW,
+st.dataframe(shown["tableau"], hide_index=True, width="stretch", row_height=WRAPPED_ROW,
              column_config={"paire": st.column_config.TextColumn("Paire", width=240),
                             "parcours": st.column_config.TextColumn("Parcours", width=170),
                             "ecart_avant": st.column_config.TextColumn("Écart avant", width=75),
@@ -122,19 +145,14 @@ st.dataframe(shown[["paire", "parcours", "ecart_avant", "ecart_apres", "evolutio
                             "evolution": st.column_config.TextColumn("Évolution de l'écart", width=85),
                             "verdict_usagers": st.column_config.TextColumn("Verdict côté usagers", width=160),
                             "verdict_agents": st.column_config.TextColumn("Verdict côté agents", width=160)})
-if hidden_gaps:
-    st.caption(hidden_rows_sentence(hidden_gaps, len(gaps)))
+if shown["masquees"]:
+    st.caption(hidden_rows_sentence(shown["masquees"], len(gaps)))
 st.caption("Les verdicts de chaque volet viennent du modèle de chaque série (voir la page Méthodologie) ; l'écart "
            "et son évolution sont des moyennes descriptives des trimestres reçus.")
 
 st.subheader("Les réponses trimestrielles")
-values = tableaux.months_of(data["valeurs"], debut, fin)
-shown, hidden = capped(values)
-st.dataframe(shown.assign(mois=shown["mois"].map(format_quarter), paire=shown["paire"].map(titles),
-                          usagers=shown["usagers"].map(lambda v: format_value(v, "%")),
-                          agents=shown["agents"].map(lambda v: format_value(v, "%")),
-                          ecart=shown["ecart"].map(_points)),
-             hide_index=True, width="stretch", row_height=WRAPPED_ROW,
+answers = _answers_shown(path, data_version, direction, debut, fin, data, tuple(titles.items()))
+st.dataframe(answers["tableau"], hide_index=True, width="stretch", row_height=WRAPPED_ROW,
              column_order=["paire", "parcours", "direction", "mois", "usagers", "agents", "ecart", "periode"],
              column_config={"paire": st.column_config.TextColumn("Paire", width=240),
                             "parcours": st.column_config.TextColumn("Parcours", width=170),
@@ -144,7 +162,6 @@ st.dataframe(shown.assign(mois=shown["mois"].map(format_quarter), paire=shown["p
                             "agents": st.column_config.TextColumn("Agents", width=70),
                             "ecart": st.column_config.TextColumn("Écart agents − usagers", width=95),
                             "periode": st.column_config.TextColumn("Avant / depuis le déploiement", width=80)})
-if hidden:
-    st.caption(hidden_rows_sentence(hidden, len(values)))
-download_buttons(values.assign(trimestre=values["mois"].map(format_quarter), mois=values["mois"].map(month_code)),
-                 "miroir-reponses", key="reponses")
+if answers["masquees"]:
+    st.caption(hidden_rows_sentence(answers["masquees"], answers["lignes"]))
+download_buttons(answers["telechargement"], "miroir-reponses", key="reponses")
