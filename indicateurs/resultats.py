@@ -21,11 +21,11 @@ import pandas as pd
 
 from indicateurs.agregation import combine_effects
 from indicateurs.db import Database, retry_transient
-from indicateurs.impact.did import staggered_did
+from indicateurs.impact.did import staggered_did_panel
 from indicateurs.impact.processus import processes
 from indicateurs.impact.serie import analyse_months
 from indicateurs.impact.verdicts import apply_fdr, interval_at
-from indicateurs.mois import is_quarter_month, parse_month_code
+from indicateurs.mois import parse_month_code
 from indicateurs.referentiel import Referentiel
 from indicateurs.referentiel_store import read_referentiel
 from indicateurs.score import scores
@@ -90,27 +90,24 @@ def month_ordinals(months: pd.Series) -> np.ndarray:
     return pd.to_datetime(months).to_numpy().astype("datetime64[M]").astype(np.int64)
 
 
-def _series_inputs(values: pd.DataFrame, ref: Referentiel) -> dict[tuple[str, str], tuple[SeriesInput, str]]:
+def _series_inputs(data: "ValueArrays", ref: Referentiel) -> dict[tuple[str, str], tuple[SeriesInput, str]]:
     """Each deployed parcours × indicateur series (with exposure for counts), and its fingerprint."""
     out = {}
-    if not len(values):
+    if not len(data.ordinals):
         return out
-    ordinals = month_ordinals(values["mois"])
-    numbers = values["valeur"].to_numpy(dtype=float)
-    rows_of = values.groupby(["parcours", "indicateur"], sort=False).indices
-    last = values["mois"].max()
+    ordinals, numbers, rows_of = data.ordinals, data.numbers, data.rows_of
+    last = int(ordinals.max())
     for p in ref.parcours:
         # Not deployed (or not yet, as far as the data goes): nothing to judge.
-        if not p.date_deploiement or parse_month_code(p.date_deploiement) > last:
+        deployment = parse_month_code(p.date_deploiement) if p.date_deploiement else None
+        if not p.date_deploiement or (deployment.year - 1970) * 12 + deployment.month - 1 > last:
             continue
+        # Each series' rows are already in month order (``value_arrays``).
         volume_rows = rows_of.get((p.code, VOLUME))
-        if volume_rows is not None:
-            volume_rows = volume_rows[np.argsort(ordinals[volume_rows], kind="stable")]
         for ind in ref.indicateurs:
             rows = rows_of.get((p.code, ind.code))
             if rows is None or not len(rows):
                 continue
-            rows = rows[np.argsort(ordinals[rows], kind="stable")]
             months, y, exposure = ordinals[rows], numbers[rows], None
             if ind.is_count and ind.code != VOLUME:
                 exposure = np.full(len(rows), np.nan)
@@ -154,11 +151,6 @@ def _analyse(series: SeriesInput, deployment: str, ind) -> tuple[dict, dict[str,
 def _analyse_task(task: tuple) -> tuple[dict, dict[str, np.ndarray]]:
     """``_analyse`` on one task tuple (series, deployment month, indicator): what worker processes run."""
     return _analyse(*task)
-
-
-def _did_task(task: tuple) -> pd.DataFrame:
-    """``_did_rows`` on one task tuple (values, referential, indicator code): what worker processes run."""
-    return _did_rows(*task)
 
 
 def _month_date(ordinal) -> date | None:
@@ -216,40 +208,99 @@ def _final_verdicts(rows: pd.DataFrame, ref: Referentiel) -> pd.DataFrame:
     return out
 
 
-def _did_rows(values: pd.DataFrame, ref: Referentiel, indicateur: str) -> pd.DataFrame:
-    """Staggered DID of one indicator across parcours; the tidy rows stored for the pages."""
+@dataclass(frozen=True)
+class ValueArrays:
+    """The stored values as arrays, rows sorted by parcours, indicateur, month: codes, month ordinals
+    (months since January 1970), values, and where each parcours × indicateur's rows are."""
+
+    parcours: np.ndarray
+    indicateur: np.ndarray
+    ordinals: np.ndarray
+    numbers: np.ndarray
+    rows_of: dict[tuple[str, str], np.ndarray]
+
+
+def value_arrays(values: pd.DataFrame) -> ValueArrays:
+    """``values`` (parcours, indicateur, mois, valeur; sorted by the first three) as ``ValueArrays``."""
+    parcours = values["parcours"].to_numpy(dtype=object)
+    indicateur = values["indicateur"].to_numpy(dtype=object)
+    ordinals = month_ordinals(values["mois"]) if len(values) else np.empty(0, np.int64)
+    numbers = values["valeur"].to_numpy(dtype=float)
+    # Rows come sorted by parcours, indicateur and month: each series is one run of rows, in month order.
+    boundary = (parcours[1:] != parcours[:-1]) | (indicateur[1:] != indicateur[:-1])
+    if (np.diff(ordinals)[~boundary] <= 0).any():
+        raise ValueError("values must be sorted by parcours, indicateur and month, each month once")
+    cut = np.flatnonzero(boundary) + 1
+    starts = np.concatenate([[0], cut]) if len(values) else np.empty(0, np.int64)
+    ends = np.concatenate([cut, [len(values)]]) if len(values) else np.empty(0, np.int64)
+    rows_of = {(parcours[a], indicateur[a]): np.arange(a, b) for a, b in zip(starts.tolist(), ends.tolist())}
+    return ValueArrays(parcours, indicateur, ordinals, numbers, rows_of)
+
+
+def _did_input(data: ValueArrays, ref: Referentiel, indicateur: str) -> tuple | None:
+    """One indicator's wide panel for the staggered DiD (parcours × observed months, as rates per 1,000
+    requests for counts, quarter months for quarterly indicators) and each parcours's cohort; None when
+    it has no value. The parcours are in code order, the periods numbered 1, 2, … in month order."""
     ind = ref.indicateur(indicateur)
-    data = values[values["indicateur"] == indicateur][["parcours", "mois", "valeur"]].copy()
+    codes = sorted(p for p, i in data.rows_of if i == indicateur)
+    if not codes:
+        return None
+    rows = np.concatenate([data.rows_of[(p, indicateur)] for p in codes])
+    unit = np.repeat(np.arange(len(codes)), [len(data.rows_of[(p, indicateur)]) for p in codes])
+    months, y = data.ordinals[rows], data.numbers[rows]
+    keep = np.ones(len(rows), dtype=bool)
     if ind.is_count and indicateur != VOLUME:
         # Counts compared across parcours of very different sizes: as rates per 1,000 requests.
-        volume = values[values["indicateur"] == VOLUME].set_index(["parcours", "mois"])["valeur"]
-        per = volume.reindex(pd.MultiIndex.from_frame(data[["parcours", "mois"]])).to_numpy()
+        per = np.full(len(rows), np.nan)
+        for u, code in enumerate(codes):
+            volume_rows = data.rows_of.get((code, VOLUME))
+            if volume_rows is None:
+                continue
+            mine = np.flatnonzero(unit == u)
+            at = np.searchsorted(data.ordinals[volume_rows], months[mine])
+            found = at < len(volume_rows)
+            found[found] = data.ordinals[volume_rows[at[found]]] == months[mine][found]
+            per[mine[found]] = data.numbers[volume_rows[at[found]]]
         with np.errstate(invalid="ignore", divide="ignore"):  # months without a volume: no rate
-            data["valeur"] = np.where(per > 0, data["valeur"].to_numpy() / per * 1000, np.nan)
-        data = data.dropna(subset=["valeur"])
+            y = np.where(per > 0, y / per * 1000, np.nan)
+        keep &= ~np.isnan(y)
     if ind.periodicite == "trimestrielle":
-        data = data[data["mois"].map(is_quarter_month)]
-    if data.empty:
-        return pd.DataFrame()
-    last = data["mois"].max()
-    periods = sorted(data["mois"].unique())
+        keep &= (months % 12 + 1) % 3 == 0
+    months, y, unit = months[keep], y[keep], unit[keep]
+    if not len(months):
+        return None
+    periods = np.unique(months)
+    column = np.searchsorted(periods, months)
+    Y = np.full((len(codes), len(periods)), np.nan)
+    Y[unit, column] = y
+    last = int(periods[-1])
+    cohorts = np.zeros(len(codes))
+    deployments = {p.code: p.date_deploiement for p in ref.parcours}
+    for u, code in enumerate(codes):
+        text = deployments[code]
+        deployment = parse_month_code(text) if text else None
+        if deployment is None:
+            continue
+        first = (deployment.year - 1970) * 12 + deployment.month - 1
+        if first <= last:  # the first observed period at or after the deployment
+            cohorts[u] = np.searchsorted(periods, first) + 1
+    # Units and periods without any observed value are not in the panel (as in the long form).
+    observed = ~np.isnan(Y)
+    used_units, used_periods = observed.any(axis=1), observed.any(axis=0)
+    times = np.arange(1, len(periods) + 1, dtype=float)[used_periods]
+    return indicateur, Y[used_units][:, used_periods], cohorts[used_units], times, periods
 
-    position = {m: i + 1 for i, m in enumerate(periods)}
-    cohorts = {}
-    for code in data["parcours"].unique():
-        p = ref.un_parcours(code)
-        deployment = parse_month_code(p.date_deploiement) if p.date_deploiement else None
-        # first observed period at or after the deployment (quarterly series: the quarter's last month)
-        cohorts[code] = (np.nan if deployment is None or deployment > last
-                         else next((m for m in periods if m >= deployment), np.nan))
-    data["cohorte"] = data["parcours"].map(cohorts)
-    data["t"] = data["mois"].map(position)
-    data["g"] = data["cohorte"].map(lambda m: position.get(m, 0))
+
+def _did_rows(task: tuple | None) -> list[dict]:
+    """Staggered DiD of one indicator across parcours (its ``_did_input``); the tidy rows stored for
+    the pages, none when it cannot be estimated."""
+    if task is None:
+        return []
+    indicateur, Y, cohorts, times, periods = task
     try:
-        result = staggered_did(data, "valeur", "parcours", "t", "g", control="notyettreated")
+        result = staggered_did_panel(Y, cohorts, times, control="notyettreated")
     except (ValueError, ArithmeticError, np.linalg.LinAlgError):
-        return pd.DataFrame()
-    month_of = {i + 1: m for i, m in enumerate(periods)}
+        return []
     att = result.att
     pretrend = result.pretrend
     alert = None
@@ -260,13 +311,14 @@ def _did_rows(values: pd.DataFrame, ref: Referentiel, indicateur: str) -> pd.Dat
              "erreur_type": att.se, "bas": att.low, "haut": att.high, "p_valeur": att.p_value, "n": result.n_units,
              "pre_tendance_p": None if pretrend is None else pretrend.p_value, "alerte": alert}]
     for r in result.by_cohort.itertuples(index=False):
-        rows.append({"indicateur": indicateur, "type": "cohorte", "cle": month_of[int(r.group)].isoformat(),
+        rows.append({"indicateur": indicateur, "type": "cohorte",
+                     "cle": _month_date(periods[int(r.group) - 1]).isoformat(),
                      "estimation": r.estimate, "erreur_type": r.se, "bas": r.low, "haut": r.high,
                      "p_valeur": r.p_value, "n": r.n})
     for r in result.event_study.itertuples(index=False):
         rows.append({"indicateur": indicateur, "type": "evenement", "cle": str(int(r.e)), "estimation": r.estimate,
                      "erreur_type": r.se, "bas": r.low, "haut": r.high, "p_valeur": r.p_value, "n": r.n})
-    return pd.DataFrame(rows)
+    return rows
 
 
 def _aggregates(results: pd.DataFrame, values: pd.DataFrame, ref: Referentiel) -> pd.DataFrame:
@@ -362,11 +414,11 @@ def _refresh_once(db: Database, *, force: bool = False) -> RapportCalcul:
         return RapportCalcul(0, total, 0, time.perf_counter() - started)
     ref = read_referentiel(db)
     values = db.query_df("SELECT parcours, indicateur, mois, valeur FROM valeurs ORDER BY parcours, indicateur, mois")
-    values["mois"] = pd.to_datetime(values["mois"]).dt.date
+    data = value_arrays(values)
     stored = db.query_df("SELECT * FROM resultats")
     stored_keys = list(zip(stored["parcours"].tolist(), stored["indicateur"].tolist()))
     known = {} if force else dict(zip(stored_keys, stored["empreinte"].tolist()))
-    inputs = _series_inputs(values, ref)
+    inputs = _series_inputs(data, ref)
     changed = [key for key, (_, fp) in inputs.items() if known.get(key) != fp]
     gone = [key for key in stored_keys if key not in inputs]
 
@@ -375,12 +427,15 @@ def _refresh_once(db: Database, *, force: bool = False) -> RapportCalcul:
     tasks = [(inputs[key][0], deployments[key[0]], indicators[key[1]]) for key in changed]
     replaced = set(changed) | set(gone)
     changed_indicators = sorted({i for _, i in replaced}) if known else [i.code for i in ref.indicateurs]
-    # A full recompute shares its fits (and the DiD of each indicator) between worker processes; a
-    # refresh after a monthly import refits a few dozen series, cheaper here than forking. The DiD
-    # runs in the workers while this process judges the series together.
+    did_tasks = [_did_input(data, ref, code) for code in changed_indicators]
+    # With many series, worker processes share the fits and the DiD of each indicator (the DiD first:
+    # fewer, longer tasks), while this process computes the scores; then it judges the series together.
+    # A refresh after a small import refits a few dozen series, cheaper here than forking.
     with processes(None if len(tasks) >= MIN_SERIES_FOR_WORKERS else 1) as workers:
-        analysed = workers.run(_analyse_task, tasks)
-        did_pending = workers.start(_did_task, [(values, ref, code) for code in changed_indicators])
+        did_pending = workers.start(_did_rows, did_tasks)
+        fits_pending = workers.start(_analyse_task, tasks)
+        score_table = scores(values, ref) if len(values) else None
+        analysed = fits_pending()
         new_rows, charts = [], []
         for (parcours, indicateur), (record, chart) in zip(changed, analysed):
             new_rows.append(_record_row(parcours, indicateur, inputs[(parcours, indicateur)][1], record))
@@ -408,10 +463,10 @@ def _refresh_once(db: Database, *, force: bool = False) -> RapportCalcul:
                                         final["verdict"].tolist())
             ]
         aggregates = _aggregates(final, values, ref) if len(final) else None
-        score_table = scores(values, ref) if len(values) else None
         chart_table = _chart_table(charts)
         did = did_pending()
-    did = pd.concat([d for d in did if len(d)], ignore_index=True) if any(len(d) for d in did) else None
+    did = [pd.DataFrame(rows) for rows in did if rows]
+    did = pd.concat(did, ignore_index=True) if did else None
 
     with db.transaction() as con:
         con.execute("DELETE FROM resultats")

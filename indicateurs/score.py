@@ -38,15 +38,29 @@ def parcours_ratios(values: pd.DataFrame, ref: Referentiel) -> pd.DataFrame:
     """Each parcours × indicateur ratio. ``values``: parcours, indicateur, mois, valeur (all stored values)."""
     recent = (values.sort_values("mois").groupby(["parcours", "indicateur"]).tail(RECENT_MONTHS)
               .groupby(["parcours", "indicateur"], as_index=False)["valeur"].mean())
+    sens = {i.code: i.sens for i in ref.indicateurs}
+    targets = _targets(ref)
     rows = []
     for r in recent.itertuples(index=False):
-        ind = ref.indicateur(r.indicateur)
-        cible = ref.cible(r.indicateur, r.parcours)
-        if cible is None or ind.sens == "neutre":
+        cible = targets.get((r.indicateur, r.parcours), targets.get((r.indicateur, None)))
+        if cible is None or sens[r.indicateur] == "neutre":
             continue
         rows.append({"parcours": r.parcours, "indicateur": r.indicateur, "valeur": r.valeur, "cible": cible,
-                     "ratio": indicator_ratio(r.valeur, cible, ind.sens)})
+                     "ratio": indicator_ratio(r.valeur, cible, sens[r.indicateur])})
     return pd.DataFrame(rows, columns=["parcours", "indicateur", "valeur", "cible", "ratio"])
+
+
+def _targets(ref: Referentiel) -> dict[tuple[str, str | None], float]:
+    """Every target at once, as ``Referentiel.cible`` reads them: a parcours's own (the first given) by
+    (indicateur, parcours), the indicator's default (the last given) by (indicateur, None). Why: looking
+    each one up in the list of targets is quadratic with a thousand parcours."""
+    targets: dict[tuple[str, str | None], float] = {}
+    for c in ref.cibles:
+        if c.parcours is None:
+            targets[(c.indicateur, None)] = c.cible
+        else:
+            targets.setdefault((c.indicateur, c.parcours), c.cible)
+    return targets
 
 
 def scores(values: pd.DataFrame, ref: Referentiel) -> pd.DataFrame:

@@ -192,7 +192,7 @@ def _cell_inference(estimate: np.ndarray, influence: np.ndarray, n: int):
     return se, estimate - Z95 * se, estimate + Z95 * se, p
 
 
-def _weights_influence(cells: list[int], pg: np.ndarray, G: np.ndarray, cell_group: np.ndarray) -> np.ndarray:
+def _weights_influence(cells: np.ndarray, pg: np.ndarray, G: np.ndarray, cell_group: np.ndarray) -> np.ndarray:
     """R's ``wif``: influence of estimating the cohort-share weights, n × len(cells)."""
     share = pg[cells]
     total = share.sum()
@@ -200,7 +200,7 @@ def _weights_influence(cells: list[int], pg: np.ndarray, G: np.ndarray, cell_gro
     return indicators / total - np.outer(indicators.sum(axis=1), share / total**2)
 
 
-def _aggregate(att: np.ndarray, inf: np.ndarray, cells: list[int], weights: np.ndarray,
+def _aggregate(att: np.ndarray, inf: np.ndarray, cells: np.ndarray, weights: np.ndarray,
                wif: np.ndarray | None) -> tuple[float, np.ndarray]:
     estimate = float(np.dot(weights, att[cells]))
     influence = inf[:, cells] @ weights
@@ -232,7 +232,14 @@ def _prepare(df, y, unit, time, cohort, control):
         raise ValueError(f"Column {cohort!r} must be constant within each unit.")
     Y = np.full((len(units), len(tlist)), np.nan)
     Y[unit_row, time_col] = data["y"].to_numpy(dtype=float)
-    G = low
+    Y, G, tlist, notes = _recode(Y, low, tlist, control)
+    return Y, G, tlist, clock, notes
+
+
+def _recode(Y: np.ndarray, G: np.ndarray, tlist: np.ndarray, control: str):
+    """R's pre-processing of the wide panel: cohort 0 (or after the last period) is never treated, units
+    treated at the first period are dropped, and without never-treated units the last cohort is the
+    control group. Returns Y, G (inf = never treated), the periods kept and the notes saying so."""
     notes = []
     never = G == 0
     G = np.where(never | (G > tlist[-1]), np.inf, G)
@@ -249,7 +256,7 @@ def _prepare(df, y, unit, time, cohort, control):
         G = np.where(G == last, np.inf, G)
         notes.append("Aucune unité jamais traitée : la dernière cohorte sert de témoin, "
                      "périodes à partir de son déploiement écartées.")
-    return Y, G, tlist, clock, notes
+    return Y, G, tlist, notes
 
 
 def staggered_did(df, y, unit, time, cohort, *, control="notyettreated"):
@@ -262,6 +269,25 @@ def staggered_did(df, y, unit, time, cohort, *, control="notyettreated"):
     never treated. See the module docstring for the exact rules.
     """
     Yw, G, tlist, clock, notes = _prepare(df, y, unit, time, cohort, control)
+    return _estimate(Yw, G, tlist, clock, notes, control)
+
+
+def staggered_did_panel(Y: np.ndarray, cohorts: np.ndarray, times: np.ndarray, *,
+                        control: str = "notyettreated") -> StaggeredDID:
+    """``staggered_did`` on a wide panel already built: ``Y`` units × periods (NaN where unobserved; the
+    rows in the order the long form's sorted unit labels would give), ``cohorts`` each unit's first
+    treated period (0 or NaN: never treated) on the scale of ``times`` (sorted numbers, each observed
+    for some unit). Why: the refresh builds the panels of every indicator from arrays, without a long
+    data frame per indicator; the result is the same as ``staggered_did`` on the long form."""
+    if control not in CONTROLS:
+        raise ValueError(f"control must be one of {CONTROLS}, got {control!r}.")
+    G = np.nan_to_num(np.asarray(cohorts, dtype=float), nan=0.0)
+    Yw, G, tlist, notes = _recode(np.asarray(Y, dtype=float), G, np.asarray(times, dtype=float), control)
+    return _estimate(Yw, G, tlist, _Clock(pd.Series(tlist)), notes, control)
+
+
+def _estimate(Yw, G, tlist, clock, notes, control) -> StaggeredDID:
+    """The estimation proper, on the recoded wide panel (see ``staggered_did``)."""
     n = Yw.shape[0]
     glist = np.unique(G[np.isfinite(G)])
     if len(glist) == 0:
@@ -283,14 +309,14 @@ def staggered_did(df, y, unit, time, cohort, *, control="notyettreated"):
 
     # simple
     w = pg[post_cells] / pg[post_cells].sum()
-    simple, simple_if = _aggregate(att, inf, list(post_cells), w,
-                                   _weights_influence(list(post_cells), pg, G, cell_group))
+    simple, simple_if = _aggregate(att, inf, post_cells, w, _weights_influence(post_cells, pg, G, cell_group))
 
     # by cohort
     cohort_rows, cohort_att, cohort_if = [], [], []
+    post_groups = cell_group[post_cells]
     for g in glist:
-        cells = [c for c in post_cells if cell_group[c] == g]
-        if not cells:
+        cells = post_cells[post_groups == g]
+        if not len(cells):
             continue
         est, infl = _aggregate(att, inf, cells, np.full(len(cells), 1.0 / len(cells)), None)
         se, low, high, p = _inference(est, infl, n)
@@ -312,7 +338,7 @@ def staggered_did(df, y, unit, time, cohort, *, control="notyettreated"):
     n_treated = gt["n_treated"].to_numpy()
     es_rows, es_att, es_if = [], [], []
     for e in np.unique(e_all[finite]):
-        cells = list(np.flatnonzero((e_all == e) & finite))
+        cells = np.flatnonzero((e_all == e) & finite)
         weights = pg[cells] / pg[cells].sum()
         est, infl = _aggregate(att, inf, cells, weights, _weights_influence(cells, pg, G, cell_group))
         se, low, high, p = _inference(est, infl, n)

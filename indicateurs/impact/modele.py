@@ -136,19 +136,6 @@ def _combos(time, post, names) -> dict[str, np.ndarray]:
     return out
 
 
-def _whiten(M: np.ndarray, gaps: np.ndarray, rho: float) -> tuple[np.ndarray, float]:
-    """Prais–Winsten transform for AR(1) in continuous time (gaps in months between rows); also returns
-    log det of the correlation matrix. Rows of ``M`` are observations (M may have several columns)."""
-    if rho == 0.0:
-        return M, 0.0
-    r = rho ** gaps  # correlation with the previous observation
-    scale = np.sqrt(1.0 - r * r)
-    out = np.empty_like(M)
-    out[0] = M[0]
-    out[1:] = (M[1:] - r[:, None] * M[:-1]) / scale[:, None]
-    return out, float(2.0 * np.log(scale).sum())
-
-
 def counterfactual_design(X: np.ndarray, names: list[str]) -> np.ndarray:
     """The design with the deployment switched off (level and slope change at 0)."""
     Xcf = X.copy()
@@ -158,26 +145,53 @@ def counterfactual_design(X: np.ndarray, names: list[str]) -> np.ndarray:
     return Xcf
 
 
-def headline_weights(X, Xcf, time, post, rho: float, *, xtx_inv=None, Xw=None):
+def headline_weights(X, Xcf, time, post, rho: float, *, xtx_inv=None, Xw=None, distances=None):
     """Weights c of the headline change c·y (mean over the months from deployment on of observed −
     counterfactual, the GLS fit at AR(1) correlation ``rho``), and the correlation matrix Σ of the data,
-    so that its variance is σ²·c'Σc exactly. Why a linear form: its variance needs no approximation."""
+    so that its variance is σ²·c'Σc exactly. Why a linear form: its variance needs no approximation.
+    ``distances``: the months between every two rows, as integers (``_distances``), if already known."""
     n = len(time)
-    gaps = np.diff(time)
-    Winv, _ = _whiten(np.eye(n), gaps, rho)
+    Winv = _whitening_matrix(np.diff(time), rho)
     if Xw is None:
         Xw = Winv @ X
         xtx_inv = np.linalg.inv(Xw.T @ Xw)
     after = post == 1
     A = xtx_inv @ (Xw.T @ Winv)  # β̂ = A y
     c = after / after.sum() - Xcf[after].mean(axis=0) @ A
-    sigma = rho ** np.abs(time[:, None] - time[None, :]) if rho != 0 else np.eye(n)
+    if rho == 0:
+        return c, np.eye(n)
+    if distances is None:
+        distances = _distances(time)
+    # ρ^|Δt| read from the powers of ρ at each whole number of months (the same powers, computed once)
+    sigma = (rho ** np.arange(distances[0, -1] + 1, dtype=float))[distances]
     return c, sigma
 
 
-def _grid_fits(M: np.ndarray, gaps: np.ndarray, grid: np.ndarray, n: int, k: int) -> list[tuple]:
+def _distances(time: np.ndarray) -> np.ndarray:
+    """Months between every two rows (``time`` holds whole months, sorted), as integers."""
+    steps = np.asarray(time, dtype=np.int64)
+    return np.abs(steps[:, None] - steps[None, :])
+
+
+def _whitening_matrix(gaps: np.ndarray, rho: float) -> np.ndarray:
+    """``_whiten`` applied to the identity (the Prais–Winsten matrix), built from its two diagonals."""
+    n = len(gaps) + 1
+    if rho == 0.0:
+        return np.eye(n)
+    r = rho ** gaps
+    scale = np.sqrt(1.0 - r * r)
+    out = np.zeros((n, n))
+    out[0, 0] = 1.0
+    rows = np.arange(1, n)
+    out[rows, rows] = 1.0 / scale
+    out[rows, rows - 1] = -r / scale
+    return out
+
+
+def _grid_fits(M: np.ndarray, gaps: np.ndarray, grid: np.ndarray, n: int, k: int) -> tuple | None:
     """The GLS fit at every ρ of ``grid`` at once (one batched whitening, inversion and determinant):
-    (REML log-likelihood, ρ, β, σ², (X'Σ⁻¹X)⁻¹, whitened X) per ρ whose normal matrix is invertible."""
+    arrays of REML log-likelihood, ρ, β, σ², (X'Σ⁻¹X)⁻¹ and whitened X, one row per ρ whose normal
+    matrix is invertible (None if none is)."""
     R = grid[:, None] ** gaps[None, :]  # correlation of each row with the previous one, per ρ
     scale = np.sqrt(1.0 - R * R)
     W = np.empty((len(grid),) + M.shape)
@@ -190,15 +204,15 @@ def _grid_fits(M: np.ndarray, gaps: np.ndarray, grid: np.ndarray, n: int, k: int
         xtx_inv = np.linalg.inv(xtx)
     except np.linalg.LinAlgError:  # some ρ make the normal matrix singular: keep the others, one by one
         if len(grid) == 1:
-            return []
-        return [fit for i in range(len(grid)) for fit in _grid_fits(M, gaps, grid[i:i + 1], n, k)]
+            return None
+        fits = [fit for i in range(len(grid)) if (fit := _grid_fits(M, gaps, grid[i:i + 1], n, k)) is not None]
+        return tuple(np.concatenate(parts) for parts in zip(*fits)) if fits else None
     beta = np.matmul(xtx_inv, np.matmul(Xw.transpose(0, 2, 1), yw[:, :, None]))[:, :, 0]
     resid = yw - np.matmul(Xw, beta[:, :, None])[:, :, 0]
     sigma2 = np.maximum(np.einsum("gi,gi->g", resid, resid) / (n - k), 1e-300)
     _, logdet_xtx = np.linalg.slogdet(xtx)
     reml = -0.5 * ((n - k) * np.log(sigma2) + logdets + logdet_xtx)
-    return [(float(reml[i]), float(grid[i]), beta[i], float(sigma2[i]), xtx_inv[i], Xw[i])
-            for i in range(len(grid))]
+    return reml, grid, beta, sigma2, xtx_inv, Xw
 
 
 def fit_gaussian(y: np.ndarray, time: np.ndarray, post: np.ndarray, month: np.ndarray, *, harmonics: int,
@@ -219,14 +233,18 @@ def fit_gaussian(y: np.ndarray, time: np.ndarray, post: np.ndarray, month: np.nd
     grid = np.asarray([rho] if rho is not None else (RHO_GRID if ar1 else [0.0]), dtype=float)
     Xcf = counterfactual_design(X, names)
     fits = _grid_fits(M, gaps, grid, n, k)
-    if not fits:
+    if fits is None:
         return None
-    top = max(f[0] for f in fits)
+    remls, rhos, betas, sigma2s, xtx_invs, Xws = fits
+    remls = remls.tolist()
+    top = max(remls)
     candidates = []
-    for reml, r, beta, sigma2, xtx_inv, Xw in fits:
+    distances = _distances(time)
+    for i, reml in enumerate(remls):
         if reml >= top - RHO_TOLERANCE:
-            c, sigma = headline_weights(X, Xcf, time, post, r, xtx_inv=xtx_inv, Xw=Xw)
-            candidates.append((reml, r, beta, sigma2 * xtx_inv, float(c @ y), float(sigma2 * (c @ sigma @ c))))
+            r, sigma2, xtx_inv = float(rhos[i]), float(sigma2s[i]), xtx_invs[i]
+            c, sigma = headline_weights(X, Xcf, time, post, r, xtx_inv=xtx_inv, Xw=Xws[i], distances=distances)
+            candidates.append((reml, r, betas[i], sigma2 * xtx_inv, float(c @ y), float(sigma2 * (c @ sigma @ c))))
     # ρ is poorly known in a few dozen months: among the values the restricted likelihood cannot tell
     # apart from the best (within RHO_TOLERANCE log-likelihood units), keep the most cautious one for the
     # headline change (the widest interval), so that an underestimated ρ does not fake a change.

@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 import pandas as pd
@@ -166,6 +167,13 @@ def _family(family, unite) -> str:
     return family
 
 
+@lru_cache(maxsize=1024)
+def _deployment_period(code: str) -> pd.Period:
+    """``to_month`` of a deployment month code, once per code: the refresh passes the same few codes for
+    every series, and parsing a month costs more than a small model."""
+    return to_month(code)
+
+
 def _calendar_months(ordinals: np.ndarray) -> np.ndarray:
     """Calendar month 1..12 of monthly Period ordinals (months since January 1970)."""
     return (np.asarray(ordinals, dtype=np.int64) % 12 + 1).astype(float)
@@ -182,7 +190,7 @@ def analyse_months(ordinals: np.ndarray, y: np.ndarray, exposure: np.ndarray | N
     family = _family(family, unite)
     ordinals = np.asarray(ordinals, dtype=np.int64)
     y = np.asarray(y, dtype=float)
-    deployment = to_month(deployment_month)
+    deployment = _deployment_period(deployment_month) if isinstance(deployment_month, str) else to_month(deployment_month)
     dep = deployment.ordinal
     n = len(ordinals)
     chart = {"valeur": y, **{c: np.full(n, math.nan) for c in CHART_COLUMNS[2:]}}

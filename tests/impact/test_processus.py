@@ -7,19 +7,17 @@ import os
 import threading
 
 import numpy as np
-import pandas as pd
 import pytest
 
 from indicateurs.impact.processus import processes, worker_count
 from indicateurs.referentiel_store import read_referentiel
-from indicateurs.resultats import _analyse_task, _series_inputs
+from indicateurs.resultats import _analyse_task, _series_inputs, value_arrays
 
 
 def _tasks(db, count: int):
     ref = read_referentiel(db)
     values = db.query_df("SELECT parcours, indicateur, mois, valeur FROM valeurs ORDER BY parcours, indicateur, mois")
-    values["mois"] = pd.to_datetime(values["mois"]).dt.date
-    inputs = _series_inputs(values, ref)
+    inputs = _series_inputs(value_arrays(values), ref)
     indicators = {i.code: i for i in ref.indicateurs}
     deployments = {p.code: p.date_deploiement for p in ref.parcours}
     keys = sorted(inputs)[:count]
