@@ -10,8 +10,9 @@ generator and the real results refresh (its time is « première ouverture »). 
 parcours K times under new codes with its values, results and scores (benchmarks/bench_lectures.py):
 the pages then read K times the rows a real base of that size holds, without recomputing for minutes.
 
-Each page runs under Streamlit's AppTest in a child process per scale (so its peak memory is the
-server's at that scale): cold (caches empty), first visit (a new session, caches warm), warm (median of
+Each page runs under Streamlit's AppTest in a child process per scale. First every page is visited once,
+one after the other, caches kept (a server after its first visitors): its resident memory after each
+page and its peak are the server's memory at that scale. Then each page alone (caches emptied): cold (caches empty), first visit (a new session, caches warm), warm (median of
 reruns), the bytes of tables and charts sent per rerun, and its floor: the same charts, tables and
 texts replayed from memory (benchmarks/plancher_page.py), cold and warm, in the same run.
 Then: a full recompute (bench_resultats' refresh, ``--recalcul`` scales), a one-month import (check,
@@ -60,6 +61,14 @@ def measured(work) -> tuple[object, float, float]:
     cpu, wall = _cpu(), time.perf_counter()
     result = work()
     return result, _cpu() - cpu, time.perf_counter() - wall
+
+
+def resident_mib() -> float:
+    """Resident memory of this process now, in MiB (VmRSS)."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return 0.0
 
 
 def peak_mib() -> float:
@@ -124,8 +133,22 @@ def _median_runs(at, runs: int) -> tuple[float, float]:
     return statistics.median(c for c, _ in timings), statistics.median(w for _, w in timings)
 
 
+def server_tour(pages: list) -> dict:
+    """Every page visited once, one after the other, caches kept: the server after its first visitors.
+
+    Resident memory after each page, at the end, and the peak of the process so far (imports included).
+    """
+    after = {}
+    for label, page, params in pages:
+        at = _app_test(ROOT / "app.py", page, params)
+        at.run()
+        after[label] = resident_mib()
+    return {"apres_chaque_page_mio": after, "fin_mio": resident_mib(), "pic_mio": peak_mib()}
+
+
 def bench_pages(base: Path, runs: int, folder: Path) -> dict:
-    """Every page of bench_pages.PAGES on one base: cold, first visit, warm, bytes, floor."""
+    """Every page of bench_pages.PAGES on one base: memory of a server that visited them all (see
+    ``server_tour``), then for each page alone: cold, first visit, warm, bytes, floor."""
     import streamlit as st
 
     from bench_pages import PAGES
@@ -134,7 +157,9 @@ def bench_pages(base: Path, runs: int, folder: Path) -> dict:
     logging.disable(logging.WARNING)
     warm_up = _app_test(ROOT / "app.py", PAGES[0][1], PAGES[0][2])
     warm_up.run()  # imports (Streamlit, Plotly, the statistics stack) are paid here, not by the first page
-    out = {}
+    st.cache_data.clear()
+    st.cache_resource.clear()
+    out = {"_memoire_serveur": server_tour(PAGES)}
     for label, page, params in PAGES:
         st.cache_data.clear()
         st.cache_resource.clear()
@@ -298,6 +323,10 @@ def print_table(results: dict) -> None:
                built["premiere_ouverture_mur"]))
     for scale, pages in results["pages"].items():
         print(f"-- pages à {scale} (pic mémoire du processus : {pages['_memoire_pic_mio']:.0f} Mio)")
+        if "_memoire_serveur" in pages:
+            server = pages["_memoire_serveur"]
+            print(f"   toutes les pages visitées, caches gardés : {server['fin_mio']:.0f} Mio résidents à la fin, "
+                  f"pic {server['pic_mio']:.0f} Mio")
         for label, m in pages.items():
             if label.startswith("_"):
                 continue

@@ -34,6 +34,7 @@ PAGES = [
     ("Conditions de travail des agents", "pages/agents.py", {}),
     ("Miroir agents / usagers", "pages/miroir.py", {}),
     ("Méthodologie", "pages/methodologie.py", {}),
+    ("Complétude", "pages/completude.py", {}),
 ]
 
 

@@ -114,6 +114,9 @@ def counts_by_group(verdicts: pd.DataFrame) -> pd.DataFrame:
     hausse_ou_baisse, insuffisant, provisoires, total (parcours × indicateur series).
     """
     rows = []
+    # Only the columns counted: each group below is a filtered copy (at 3,000 parcours, seven copies of the
+    # whole 27-column frame made a 50 MiB peak).
+    verdicts = verdicts[["engagement", "famille", "verdict", "provisoire"]]
     groups = [("engagement", n, verdicts["engagement"] == n) for n in ENGAGEMENTS]
     families = sorted(f for f in verdicts["famille"].dropna().unique())
     groups += [("famille", f, verdicts["famille"] == f) for f in families]

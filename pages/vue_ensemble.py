@@ -36,7 +36,9 @@ def _verdicts(path: str, data_version: int, direction: str | None, _ref) -> dict
     answer = changements.what_changed(db, _ref, direction=direction, verdicts=verdicts, moved=moved)
     grid = tableaux.verdict_grid(verdicts, _ref, direction)
     in_order = grid.drop_duplicates("parcours").sort_values("ordre_parcours")["parcours"].tolist()
-    return {"ordre_carte": marked_first(in_order, grid), "verdicts": verdicts, "chiffres": tableaux.verdict_figures(status),
+    # Not the verdict rows themselves (43 MiB at 3,000 parcours, kept per direction): only what the page shows.
+    return {"ordre_carte": marked_first(in_order, grid), "sans_verdict": verdicts.empty,
+            "chiffres": tableaux.verdict_figures(status),
             "comptes": tableaux.counts_by_group(verdicts), "grille": grid,
             "changements": moved, "en_bref": changements.in_brief(answer),
             "groupes": changements.indicator_groups(_ref)}
@@ -157,9 +159,8 @@ printable_dataframe(
 download_buttons(table, "parcours", key="parcours")
 
 # --- what the redesign changed ---------------------------------------------------------------------
-verdicts = resultats["verdicts"]
 st.header("Ce que la refonte a changé")
-if verdicts.empty:
+if resultats["sans_verdict"]:
     empty_state("Aucun verdict n'est encore calculé pour ces parcours : il faut au moins 12 mois de valeurs "
                 "avant le déploiement et 6 mois après.")
 else:
