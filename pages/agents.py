@@ -55,7 +55,24 @@ def _agents(path: str, data_version: str, direction: str | None, _ref) -> dict:
                                            kind="stable"), CHART_ROWS)[0][list(PAIR_COLUMNS) + [
                                                "oriente_usagers", "oriente_agents"]])
             for code, pair in (pairs.groupby("indicateur_agents", sort=False) if len(pairs) else [])}
+    # The deteriorations, then the improvements, named one by one (LIST_LIMIT at most).
+    lists = []
+    for verdict, title, none in (
+            (tableaux.DEGRADATION, "▼ Là où le travail des agents s'est dégradé",
+             "Aucune dégradation significative des conditions de travail des agents."),
+            (tableaux.IMPROVEMENT, "▲ Là où il s'est amélioré",
+             "Aucune amélioration significative des conditions de travail des agents.")):
+        chosen = agents[agents["verdict"] == verdict]
+        lists.append((title, len(chosen), "\n".join(
+            f"- **{litteral(r.libelle_indicateur)}** — {litteral(r.libelle_parcours)} ({litteral(r.parcours)}) : "
+            f"{litteral(tableaux.change_text(r.estimate, r.low, r.high, r.effet_unite))}"
+            + (" · *provisoire*" if r.provisoire else "") for r in chosen.head(LIST_LIMIT).itertuples()),
+            none, max(len(chosen) - LIST_LIMIT, 0)))
+    counts_text = "Verdicts des indicateurs des agents : " + " ; ".join(
+        f"{r.libelle_indicateur} : {r.amelioration} amélioration(s), {r.pas_de_changement} sans changement, "
+        f"{r.degradation} dégradation(s), {r.insuffisant} insuffisant(s)" for r in counts.itertuples()) + "."
     return {"agents": agents, "comptes": counts, "paires": pairs, "resume": summary, "onglets": tabs,
+            "listes": lists, "texte_comptes": counts_text,
             "tableau": tableaux.results_for_display(first)[READER_COLUMNS], "masquees": hidden}
 
 
@@ -91,28 +108,17 @@ if data["agents"].empty:
 figures = _figures(path, data_version, direction, data, ref)
 st.subheader("Avant / après, côté agents")
 agents = data["agents"]
-for verdict, title, none in (
-        (tableaux.DEGRADATION, "▼ Là où le travail des agents s'est dégradé",
-         "Aucune dégradation significative des conditions de travail des agents."),
-        (tableaux.IMPROVEMENT, "▲ Là où il s'est amélioré",
-         "Aucune amélioration significative des conditions de travail des agents.")):
-    chosen = agents[agents["verdict"] == verdict]
-    st.markdown(f"**{title}** ({len(chosen)})")
-    if chosen.empty:
+for title, count, listed, none, more in data["listes"]:
+    st.markdown(f"**{title}** ({count})")
+    if not count:
         st.caption(none)
     else:
-        st.markdown("\n".join(
-            f"- **{litteral(r.libelle_indicateur)}** — {litteral(r.libelle_parcours)} ({litteral(r.parcours)}) : "
-            f"{litteral(tableaux.change_text(r.estimate, r.low, r.high, r.effet_unite))}"
-            + (" · *provisoire*" if r.provisoire else "") for r in chosen.head(LIST_LIMIT).itertuples()))
-        if len(chosen) > LIST_LIMIT:
-            st.caption(f"… et {len(chosen) - LIST_LIMIT} autres, en tête du tableau ci-dessous.")
+        st.markdown(listed)
+        if more:
+            st.caption(f"… et {more} autres, en tête du tableau ci-dessous.")
 st.markdown("**Verdicts par indicateur des agents**")
 counts = data["comptes"]
-alt = "Verdicts des indicateurs des agents : " + " ; ".join(
-    f"{r.libelle_indicateur} : {r.amelioration} amélioration(s), {r.pas_de_changement} sans changement, "
-    f"{r.degradation} dégradation(s), {r.insuffisant} insuffisant(s)" for r in counts.itertuples()) + "."
-show_chart(figures["comptes"], alt=alt, name="agents-verdicts", key="comptes", data=counts,
+show_chart(figures["comptes"], alt=data["texte_comptes"], name="agents-verdicts", key="comptes", data=counts,
            columns={"indicateur": "Code", "libelle_indicateur": "Indicateur des agents",
                     "lie_a": "Indicateur usagers lié", **COUNT_COLUMNS})
 st.markdown("**Toutes les séries des agents**, dégradations d'abord, puis améliorations, puis le reste")

@@ -92,6 +92,47 @@ def _figures(path: str, data_version: str, direction: str | None, _data: dict) -
     return figures
 
 
+# What each tab writes (lists, tables, row heights), built once per data version and shared, read-only.
+@st.cache_resource(show_spinner=False, max_entries=32)
+def _texts(path: str, data_version: str, direction: str | None, _data: dict) -> dict:
+    texts = {}
+    for number, part in _data["par_engagement"].items():
+        indicators, did, thin = part["indicateurs"], part["did"], part["points_fragiles"]
+        lists = indicators[["libelle_indicateur", "parcours_ameliores", "parcours_degrades",
+                            "parcours_sans_changement"]]
+        shown = did.assign(
+            effet=[tableaux.change_text(e, lo, hi, unit_suffix(u)) for e, lo, hi, u in
+                   zip(did["estimation"], did["bas_corrige"], did["haut_corrige"], did["unite"])],
+            n=did["n"].map(lambda n: format_number(n, 0)))
+        table = shown[["libelle_indicateur", "effet", "lecture", "n"]]
+        texts[number] = {
+            "listes": "\n".join(
+                f"- **{litteral(r.libelle_indicateur)}** : " + " ; ".join(
+                    f"{title} ({count}) : {names}" for title, count, names in (
+                        ("▼ dégradé dans", r.degradation, r.parcours_degrades),
+                        ("▲ amélioré dans", r.amelioration, r.parcours_ameliores),
+                        ("● sans changement détectable dans", r.pas_de_changement, r.parcours_sans_changement))
+                    if count) + (f" ; ○ données insuffisantes : {r.insuffisant} parcours" if r.insuffisant else "")
+                for r in indicators.itertuples()),
+            "tableau_listes": lists,
+            "hauteur_listes": wrapped_row_height(lists, {"libelle_indicateur": 24, "parcours_ameliores": 32,
+                                                         "parcours_degrades": 24, "parcours_sans_changement": 40}),
+            "effets": table,
+            "hauteur_effets": wrapped_row_height(table, {"libelle_indicateur": 30, "lecture": 58}),
+            "ensemble": "\n".join(f"- **{litteral(r.libelle_indicateur)}** : {r.ensemble}"
+                                   for r in did.itertuples() if r.ensemble),
+            "donnees_comptes": indicators.drop(columns=["parcours_ameliores", "parcours_degrades",
+                                                        "parcours_sans_changement"]),
+            "telechargement_effets": did.drop(columns=["type", "cle"]),
+            "donnees_evenements": part["evenements"][["libelle_indicateur", "periode", "pas", "placebo", "estimation",
+                                                      "bas", "haut", "n"]],
+            "fragiles": THIN_POINTS_INTRO + "\n".join(
+                f"- {litteral(label)} : " + ", ".join(
+                    f"{r.periode} {_step(r.pas, r.periode)} après ({r.n} parcours)" for r in rows.itertuples())
+                for label, rows in thin.groupby("libelle_indicateur", sort=False)) if len(thin) else ""}
+    return texts
+
+
 st.title("Les 4 engagements")
 st.caption("Les quatre règles d'or de la relation usager : pour chacune, ses indicateurs dans tous les parcours, "
            "où ils se sont améliorés et où non, et l'effet moyen de la refonte sur l'ensemble des parcours.")
@@ -107,6 +148,7 @@ if data["verdicts"].empty and data["did"].empty:
     st.stop()
 
 figures = _figures(path, data_version, direction, data)
+texts = _texts(path, data_version, direction, data)
 scope = f"les parcours de la direction {direction}" if direction else "tous les parcours"
 st.subheader("Les quatre règles d'or en un coup d'œil")
 st.caption(f"Nombre de séries parcours × indicateur par verdict, pour {scope}.")
@@ -118,7 +160,7 @@ show_chart(fig, alt=alt, name="verdicts-par-engagement", key="resume",
 
 tabs = st.tabs([f"{n}. {name}" for n, name in ENGAGEMENTS.items()])
 for tab, (number, name) in zip(tabs, ENGAGEMENTS.items()):
-    part = data["par_engagement"][number]
+    part, written = data["par_engagement"][number], texts[number]
     with tab:
         st.header(f"Engagement {number} – {name}")
         indicators = part["indicateurs"]
@@ -126,27 +168,15 @@ for tab, (number, name) in zip(tabs, ENGAGEMENTS.items()):
         if (number, "comptes") in figures:
             fig, alt = figures[(number, "comptes")]
             show_chart(fig, alt=alt, name=f"engagement-{number}-verdicts",
-                       key=f"comptes-{number}", data=indicators.drop(columns=[
-                           "parcours_ameliores", "parcours_degrades", "parcours_sans_changement"]),
+                       key=f"comptes-{number}", data=written["donnees_comptes"],
                        columns={"indicateur": "Code", "libelle_indicateur": "Indicateur", **COUNT_COLUMNS})
         else:
             empty_state(f"Aucun parcours de {scope} n'a encore de verdict pour cet engagement.")
-        st.markdown("\n".join(
-            f"- **{litteral(r.libelle_indicateur)}** : " + " ; ".join(
-                f"{title} ({count}) : {names}" for title, count, names in (
-                    ("▼ dégradé dans", r.degradation, r.parcours_degrades),
-                    ("▲ amélioré dans", r.amelioration, r.parcours_ameliores),
-                    ("● sans changement détectable dans", r.pas_de_changement, r.parcours_sans_changement))
-                if count) + (f" ; ○ données insuffisantes : {r.insuffisant} parcours" if r.insuffisant else "")
-            for r in indicators.itertuples()))
+        st.markdown(written["listes"])
         st.caption(PROVISIONAL_NOTE)
         with st.expander("Les mêmes listes en tableau (à trier, à télécharger)"):
-            lists = indicators[["libelle_indicateur", "parcours_ameliores", "parcours_degrades",
-                                "parcours_sans_changement"]]
-            st.dataframe(lists, hide_index=True, width="stretch",
-                         row_height=wrapped_row_height(lists, {"libelle_indicateur": 24, "parcours_ameliores": 32,
-                                                               "parcours_degrades": 24,
-                                                               "parcours_sans_changement": 40}),
+            st.dataframe(written["tableau_listes"], hide_index=True, width="stretch",
+                         row_height=written["hauteur_listes"],
                          column_config={
                              "libelle_indicateur": st.column_config.TextColumn("Indicateur", width=180),
                              "parcours_ameliores": st.column_config.TextColumn("▲ Amélioré dans", width=240),
@@ -164,36 +194,24 @@ for tab, (number, name) in zip(tabs, ENGAGEMENTS.items()):
         st.caption("L'évolution des parcours déjà déployés comparée, sur les mêmes mois, à celle des parcours pas "
                    "encore déployés ; sur tous les parcours (le filtre de direction ne s'applique pas ici). Les "
                    "comptages sont des taux pour 1 000 demandes.")
-        shown = did.assign(
-            effet=[tableaux.change_text(e, lo, hi, unit_suffix(u)) for e, lo, hi, u in
-                   zip(did["estimation"], did["bas_corrige"], did["haut_corrige"], did["unite"])],
-            n=did["n"].map(lambda n: format_number(n, 0)))
-        table = shown[["libelle_indicateur", "effet", "lecture", "n"]]
-        st.dataframe(table, hide_index=True, width="stretch",
-                     row_height=wrapped_row_height(table, {"libelle_indicateur": 30, "lecture": 58}),
+        st.dataframe(written["effets"], hide_index=True, width="stretch", row_height=written["hauteur_effets"],
                      column_config={"libelle_indicateur": st.column_config.TextColumn("Indicateur", width=220),
                                     "effet": st.column_config.TextColumn("Effet moyen [fourchette]", width=200),
                                     "lecture": st.column_config.TextColumn("Verdict de la moyenne", width=420),
                                     "n": st.column_config.TextColumn("Parcours", width=70)})
         st.markdown("**La moyenne et les parcours, lus ensemble**")
-        st.markdown("\n".join(f"- **{litteral(r.libelle_indicateur)}** : {r.ensemble}"
-                               for r in did.itertuples() if r.ensemble))
-        download_buttons(did.drop(columns=["type", "cle"]), f"engagement-{number}-effet-global", key=f"did-{number}")
+        st.markdown(written["ensemble"])
+        download_buttons(written["telechargement_effets"], f"engagement-{number}-effet-global", key=f"did-{number}")
         if (number, "evenements") in figures:
-            events = part["evenements"]
             st.caption("L'effet mois par mois (ou trimestre par trimestre) depuis le déploiement. Avant le "
                        "déploiement (points creux, à gauche du pointillé), il ne devrait rien y avoir : ces points "
                        "vérifient que la comparaison est juste et devraient rester proches de 0.")
-            thin = part["points_fragiles"]
-            if len(thin):
-                st.markdown(THIN_POINTS_INTRO + "\n".join(
-                    f"- {litteral(label)} : " + ", ".join(
-                        f"{r.periode} {_step(r.pas, r.periode)} après ({r.n} parcours)" for r in rows.itertuples())
-                    for label, rows in thin.groupby("libelle_indicateur", sort=False)))
+            if written["fragiles"]:
+                st.markdown(written["fragiles"])
             fig, alt = figures[(number, "evenements")]
             show_chart(fig, alt=alt, name=f"engagement-{number}-etude-evenement",
                        key=f"evenements-{number}",
-                       data=events[["libelle_indicateur", "periode", "pas", "placebo", "estimation", "bas", "haut", "n"]],
+                       data=written["donnees_evenements"],
                        columns={"libelle_indicateur": "Indicateur", "periode": "Période depuis le déploiement",
                                 "pas": "Pas", "placebo": "Avant le déploiement (placebo)", "estimation": "Effet",
                                 "bas": "Borne basse (95 %)", "haut": "Borne haute (95 %)", "n": "Parcours"})
