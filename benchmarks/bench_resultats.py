@@ -71,6 +71,28 @@ def _first_start_pieces(folder: Path) -> None:
         print(f"  dont {label:<52} {wall:6.2f} s ({cpu:6.2f} s CPU)")
 
 
+def big_import_refresh(rows: int) -> None:
+    """The refresh that follows bench_import's file of ``rows`` rows, committed into a fresh base."""
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    from bench_import import LAST_MONTH, bench_referentiel, csv_file
+
+    from indicateurs.db import open_database
+    from indicateurs.imports.pipeline import check_file, commit
+    from indicateurs.referentiel_store import save_referentiel
+
+    print(f"Machine : {os.cpu_count()} cœurs, charge moyenne {os.getloadavg()[0]:.1f} au départ.")
+    with tempfile.TemporaryDirectory() as folder:
+        db = open_database(Path(folder) / "gros.duckdb")
+        ref = bench_referentiel()
+        save_referentiel(db, ref, utilisateur="benchmark")
+        content = csv_file(ref, rows)
+        verification = check_file(db, "gros.csv", content, last_month=LAST_MONTH, max_bytes=len(content) + 1)
+        if not verification.ok:
+            raise SystemExit(verification.erreurs[0].message)
+        commit(db, verification, utilisateur="benchmark")
+        timed(f"mise à jour après l'import de {rows} lignes", lambda: refresh_results(db))
+
+
 def main() -> None:
     print(f"Machine : {os.cpu_count()} cœurs, charge moyenne {os.getloadavg()[0]:.1f} au départ.")
     with tempfile.TemporaryDirectory() as folder:
@@ -109,4 +131,7 @@ def _month_import(db, chosen) -> None:
 
 
 if __name__ == "__main__":
-    main()
+    if len(sys.argv) == 3 and sys.argv[1] == "--gros":
+        big_import_refresh(int(sys.argv[2]))
+    else:
+        main()

@@ -185,6 +185,12 @@ def _chart_table(charts: list[tuple[str, str, dict[str, np.ndarray]]]) -> pd.Dat
     return pd.DataFrame(table)
 
 
+def _periods(months: pd.Series) -> list:
+    """``pd.Period(month, freq="M")`` of each value, built once per distinct month (a few for many rows)."""
+    made = {}
+    return [made[d] if d in made else made.setdefault(d, pd.Period(d, freq="M")) for d in months.tolist()]
+
+
 def _final_verdicts(rows: pd.DataFrame, ref: Referentiel) -> pd.DataFrame:
     """Benjamini–Hochberg within each parcours (its indicators but the neutral volume), then the final
     verdict, the printed interval and the sentence of every series."""
@@ -196,7 +202,7 @@ def _final_verdicts(rows: pd.DataFrame, ref: Referentiel) -> pd.DataFrame:
         "effect_unit": rows["effet_unite"], "p_value": rows["p_valeur"], "effect_se": rows["effet_se"],
         "effect_df": rows["effet_ddl"], "effect_log": rows["effet_log"].fillna(False).astype(bool),
         "detectable": rows["effet_detectable"], "slope_estimate": rows["pente"], "slope_p": rows["pente_p"],
-        "deployment_month": [pd.Period(d, freq="M") for d in rows["deploiement"]],
+        "deployment_month": _periods(rows["deploiement"]),
         "months_before": rows["mois_avant"], "months_after": rows["mois_apres"],
         "insufficient": rows["insuffisant"].astype("boolean"), "n_obs": rows["n_obs"],
         "model_phrase": rows["phrase_modele"],

@@ -247,3 +247,28 @@ def test_matches_r_did_group_time_for_both_control_groups(control, expected):
             assert np.isnan(gt.loc[(g, t), "se"])
         else:
             assert gt.loc[(g, t), "se"] == pytest.approx(se, abs=1e-12)
+
+
+@pytest.mark.parametrize("control", ["notyettreated", "nevertreated"])
+def test_the_wide_panel_entry_gives_what_the_long_form_gives(control):
+    """``staggered_did_panel`` (the refresh's entry) on a panel built by hand: the same estimates, cell
+    for cell, as ``staggered_did`` on the long form, with missing cells and a unit treated at period 1."""
+    from indicateurs.impact.did import staggered_did_panel
+
+    df = simulate(11, 40, 9, missing=0.05, **HETERO)
+    df.loc[df["id"] == 0, "g"] = 1  # treated from the first period: dropped by both
+    long_form = staggered_did(df, "y", "id", "t", "g", control=control)
+    units, periods = sorted(df["id"].unique()), sorted(df["t"].unique())
+    Y = np.full((len(units), len(periods)), np.nan)
+    Y[df["id"].map({u: i for i, u in enumerate(units)}), df["t"].map({t: i for i, t in enumerate(periods)})] = df["y"]
+    cohorts = df.groupby("id")["g"].first().loc[units].to_numpy(dtype=float)
+    panel = staggered_did_panel(Y, cohorts, np.array(periods, dtype=float), control=control)
+    assert panel.n_units == long_form.n_units == len(units) - 1
+    assert panel.notes == long_form.notes and panel.notes
+    assert (panel.att.estimate, panel.att.se) == (long_form.att.estimate, long_form.att.se)
+    for name in ("group_time", "by_cohort", "event_study"):
+        mine, theirs = getattr(panel, name), getattr(long_form, name)
+        assert list(mine.columns) == list(theirs.columns)
+        for column in mine.columns:
+            np.testing.assert_array_equal(mine[column].to_numpy(dtype=float), theirs[column].to_numpy(dtype=float))
+    assert panel.pretrend == long_form.pretrend
