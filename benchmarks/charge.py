@@ -28,25 +28,16 @@ import json
 import os
 import re
 import resource
-import shutil
-import socket
-import statistics
 import subprocess
 import sys
-import tempfile
 import threading
 import time
-import urllib.request
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path[:0] = [str(ROOT)]
+from navigateur_outils import (CHROMIUM, CHROMIUM_ARGS, END_MONTH, PYTHON, ROOT, USABLE_JS, base_and_json_arguments,
+                               base_env, demo_folder, fr, percentile, process_cpu, reader_pages, require_chromium,
+                               start_server)
 
-PYTHON = str(ROOT / ".venv" / "bin" / "python") if (ROOT / ".venv" / "bin" / "python").exists() else sys.executable
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"]
-END_MONTH = "2026-10"
 IMPORT_MONTH = "2026-11"
 IMPORT_DIRECTION = "DPE"
 ADMIN = "banc.charge"
@@ -55,89 +46,9 @@ PAGE_TIMEOUT_MS = 180_000
 # root: those two probes per visit are expected, counted apart, not errors.
 PROBE = re.compile(r"/[a-z_]+/_stcore/(health|host-config)$")
 
-# Usable: script over, no status widget (running / reconnecting), every Plotly chart has drawn its SVG.
-USABLE_JS = """() => {
-  const app = document.querySelector('[data-testid="stApp"]');
-  if (!app || app.getAttribute('data-test-script-state') !== 'notRunning') return false;
-  if (document.querySelector('[data-testid="stStatusWidget"]')) return false;
-  if (document.querySelector('[data-testid="stSkeleton"]')) return false;
-  for (const chart of document.querySelectorAll('[data-testid="stPlotlyChart"]')) {
-    if (!chart.querySelector('.main-svg')) return false;
-  }
-  return true;
-}"""
-
-
-def reader_pages() -> list[tuple[str, str]]:
-    """(address, title) of every page a reader may open, in menu order, from the app's own navigation."""
-    from indicateurs.roles import Utilisateur
-    from ui.navigation import SECTIONS
-
-    reader = Utilisateur("banc.lecteur")
-    return [(e.url_path, e.title) for entries in SECTIONS.values() for e in entries if e.allowed(reader)]
-
-
-def base_env(db: Path, folder: Path, **extra: str) -> dict[str, str]:
-    """The environment of a server or CLI process on ``db``: no developer identity or roles file leaks in."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith("OBSERVATOIRE_")}
-    env.update({"OBSERVATOIRE_DB": str(db), "OBSERVATOIRE_HABILITATIONS": str(folder / "aucune-habilitation.csv"),
-                **extra})
-    return env
-
-
 def admin_env(db: Path, folder: Path) -> dict[str, str]:
+    """The environment of the CLI run by the local administrator ``ADMIN`` on ``db``."""
     return base_env(db, folder, OBSERVATOIRE_ADMINISTRATEUR_LOCAL=ADMIN, OBSERVATOIRE_UTILISATEUR=ADMIN)
-
-
-def cli(args: list[str], env: dict[str, str]) -> subprocess.CompletedProcess:
-    return subprocess.run([PYTHON, "-m", "indicateurs", *args], cwd=ROOT, env=env, capture_output=True, text=True,
-                          timeout=600)
-
-
-def build_base(folder: Path, source: Path | None) -> Path:
-    """The demo base in ``folder`` (copied from ``source`` when given, else built by ``init --demo``)."""
-    db = folder / "base.duckdb"
-    if source is not None:
-        shutil.copy(source, db)
-        return db
-    result = cli(["init", "--demo", "--fin", END_MONTH, "--db", str(db)], admin_env(db, folder))
-    if result.returncode != 0:
-        sys.exit(f"La base de démonstration n'a pas pu être créée :\n{result.stdout}\n{result.stderr}")
-    return db
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def start_server(db: Path, folder: Path) -> tuple[subprocess.Popen, str]:
-    """``streamlit run app.py`` on ``db`` (no identity: read-only, every visitor a reader), once healthy."""
-    port = free_port()
-    log = open(folder / "streamlit.log", "w")
-    process = subprocess.Popen(
-        [PYTHON, "-m", "streamlit", "run", "app.py", "--server.headless=true", "--server.address=127.0.0.1",
-         f"--server.port={port}", "--browser.gatherUsageStats=false", "--server.fileWatcherType=none"],
-        cwd=ROOT, env=base_env(db, folder), stdout=log, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 120
-    while True:
-        try:
-            if urllib.request.urlopen(f"{url}/_stcore/health", timeout=2).read() == b"ok":
-                return process, url
-        except OSError:
-            pass
-        if time.monotonic() > deadline or process.poll() is not None:
-            process.kill()
-            sys.exit("Le serveur Streamlit n'a pas démarré :\n" + (folder / "streamlit.log").read_text())
-        time.sleep(0.3)
-
-
-def process_cpu(pid: int) -> float:
-    """CPU seconds (user + system) used so far by a running process, from /proc."""
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 class MarkerWatch:
@@ -310,19 +221,6 @@ async def run_sessions(base_url: str, pages, sessions: int, rounds: int,
     return times, errors, probes, wall
 
 
-def percentile(values: list[float], q: float) -> float:
-    """The ``q`` quantile (0..1), linear between the nearest ranks (statistics' « inclusive » method)."""
-    if len(values) == 1:
-        return values[0]
-    return statistics.quantiles(values, n=100, method="inclusive")[round(q * 100) - 1]
-
-
-def fr(x: float, digits: int = 1) -> str:
-    from indicateurs.format_fr import format_number
-
-    return format_number(x, digits)
-
-
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         description="Sessions de lecture simultanées dans chromium pendant un import d'un mois en ligne de "
@@ -335,16 +233,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--duree-max", type=float, default=float("inf"), metavar="SECONDES",
                         help="après ce temps, aucune session n'ouvre de nouvelle page (les visites en cours "
                              "finissent) : pour une machine trop chargée ; le rapport dit les visites faites")
-    parser.add_argument("--base", type=Path, help="base de démonstration à copier (sinon créée par init --demo)")
-    parser.add_argument("--json", type=Path, metavar="FICHIER", help="écrire aussi les chiffres en JSON")
+    base_and_json_arguments(parser)
     args = parser.parse_args(argv)
-    if not Path(CHROMIUM).exists():
-        sys.exit("chromium est absent de /usr/bin/chromium : apt-get install chromium.")
+    require_chromium()
 
     pages = reader_pages()
-    with tempfile.TemporaryDirectory(prefix="charge-") as tmp:
-        folder = Path(tmp)
-        db = build_base(folder, args.base)
+    with demo_folder(args.base, ADMIN, "charge-") as (folder, db):
         previous = last_values(db)
         server, url = start_server(db, folder)
         load_before = os.getloadavg()

@@ -16,21 +16,13 @@ import tempfile
 import time
 from pathlib import Path
 
+from navigateur_outils import CHROMIUM, ROOT, free_port
 from playwright.sync_api import sync_playwright
-
-ROOT = Path(__file__).resolve().parents[1]
-CHROMIUM = "/usr/bin/chromium"
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def _visit(db: Path) -> tuple[float, float, float]:
     """Start a server on ``db``; seconds until it listens, until Vue d'ensemble is usable, for a warm reload."""
-    port = _free_port()
+    port = free_port()
     env = {**os.environ, "OBSERVATOIRE_DB": str(db)}
     start = time.perf_counter()
     server = subprocess.Popen([sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless=true",
