@@ -7,10 +7,12 @@ any import can be undone exactly.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
+import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 from indicateurs.db import Database, retry_transient
 
@@ -38,6 +40,8 @@ class Comparaison:
     inchangees: int
     revisions: pd.DataFrame  # parcours, indicateur, mois, valeur_avant, valeur
     par_direction_mois: pd.DataFrame  # direction, mois, nouvelles, revisees, inchangees
+    # the row of the compared batch each revision comes from, in the order of ``revisions``
+    positions_revisees: np.ndarray = field(default_factory=lambda: np.array([], dtype=np.int64))
 
 
 @dataclass(frozen=True)
@@ -48,67 +52,91 @@ class ResultatEcriture:
     inchangees: int
 
 
-def _stage(con, frame: pd.DataFrame) -> None:
-    """Put the batch in a temporary table next to the stored value it would replace."""
+def batch_table(frame: pd.DataFrame) -> pa.Table:
+    """The batch as an Arrow table DuckDB scans in place: Arrow strings, dates, floats, and each row's
+    position in ``frame`` (to point back at it)."""
     batch = frame.reindex(columns=STAGED_COLUMNS)
-    # A batch holds a handful of months for up to millions of rows: convert each distinct month once, and
-    # hand DuckDB Arrow-backed strings and datetime64 rather than Python objects (far faster to scan).
-    codes, months = pd.factorize(batch["mois"], use_na_sentinel=False)
-    months = pd.to_datetime(pd.Series(months, dtype=object)).to_numpy(dtype="datetime64[s]")
+    mois = batch["mois"]
+    if isinstance(mois.dtype, pd.ArrowDtype) and mois.dtype.pyarrow_dtype == pa.date32():
+        months = pa.array(mois.array)
+    else:
+        # A batch holds a handful of months for up to millions of rows: convert each distinct month once.
+        codes, uniques = pd.factorize(mois, use_na_sentinel=False)
+        uniques = pd.to_datetime(pd.Series(uniques, dtype=object)).to_numpy(dtype="datetime64[s]")
+        months = pa.array(uniques[codes])
     commentaire = batch["commentaire"]
-    batch = pd.DataFrame({
-        "parcours": batch["parcours"].astype("str"),
-        "indicateur": batch["indicateur"].astype("str"),
-        "mois": months[codes],
-        "valeur": batch["valeur"].astype("float64"),
-        "commentaire": commentaire.where(commentaire.notna(), None).astype("str"),
+    return pa.table({
+        "pos": pa.array(np.arange(len(batch), dtype=np.int64)),
+        "parcours": _text(batch["parcours"]),
+        "indicateur": _text(batch["indicateur"]),
+        "mois": months,
+        "valeur": pa.array(batch["valeur"].to_numpy(dtype=np.float64)),
+        "commentaire": _text(commentaire.where(commentaire.notna(), None)),
     })
-    con.register("batch_df", batch)
-    con.execute(f"""
-        CREATE OR REPLACE TEMP TABLE stage AS
-        SELECT b.parcours, b.indicateur, CAST(b.mois AS DATE) AS mois, b.valeur,
-               CAST(b.commentaire AS VARCHAR) AS commentaire,
-               v.valeur AS valeur_avant, v.commentaire AS commentaire_avant, v.import_id AS import_avant,
-               CASE WHEN v.valeur IS NULL THEN 'nouvelle'
-                    WHEN abs(v.valeur - b.valeur) <= {TOLERANCE}
-                         AND (b.commentaire IS NULL OR b.commentaire IS NOT DISTINCT FROM v.commentaire)
+
+
+def _text(column: pd.Series) -> pa.Array:
+    """A text column as Arrow strings (no copy when it already is pandas' Arrow-backed « str »)."""
+    return pa.array(column if column.dtype == "str" else column.astype("str"), type=pa.large_string(),
+                    from_pandas=True)
+
+
+def _etat(before: str, before_comment: str, value: str, comment: str) -> str:
+    """SQL: what writing a value (``value``, ``comment``) does where the store holds ``before`` (NULL when
+    absent) with ``before_comment``: « nouvelle », « inchangee » or « revisee »."""
+    return f"""CASE WHEN {before} IS NULL THEN 'nouvelle'
+                    WHEN abs({before} - {value}) <= {TOLERANCE}
+                         AND ({comment} IS NULL OR {comment} IS NOT DISTINCT FROM {before_comment})
                     THEN 'inchangee'
-                    ELSE 'revisee' END AS etat
-        FROM batch_df b
+                    ELSE 'revisee' END"""
+
+
+_ETAT = _etat("v.valeur", "v.commentaire", "b.valeur", "b.commentaire")  # batch row b, stored value v
+_ETAT_MOUVEMENT = _etat("valeur_avant", "commentaire_avant", "valeur_apres", "commentaire_apres")
+_AGAINST_STORE = """FROM batch_df b
         LEFT JOIN valeurs v ON v.parcours = b.parcours AND v.indicateur = b.indicateur
-                           AND v.mois = CAST(b.mois AS DATE)
-    """)
-    con.unregister("batch_df")
-
-
-def _compare_staged(con) -> Comparaison:
-    counts = dict(con.execute("SELECT etat, count(*) FROM stage GROUP BY etat").fetchall())
-    revisions = con.execute("""
-        SELECT parcours, indicateur, mois, valeur_avant, valeur FROM stage
-        WHERE etat = 'revisee' ORDER BY parcours, indicateur, mois
-    """).df()
-    per_direction = con.execute("""
-        SELECT p.direction, s.mois,
-               count(*) FILTER (WHERE etat = 'nouvelle') AS nouvelles,
-               count(*) FILTER (WHERE etat = 'revisee') AS revisees,
-               count(*) FILTER (WHERE etat = 'inchangee') AS inchangees
-        FROM stage s JOIN parcours p ON p.code = s.parcours
-        GROUP BY ALL ORDER BY p.direction, s.mois
-    """).df()
-    return Comparaison(
-        nouvelles=counts.get("nouvelle", 0),
-        revisees=counts.get("revisee", 0),
-        inchangees=counts.get("inchangee", 0),
-        revisions=revisions,
-        par_direction_mois=per_direction,
-    )
+                           AND v.mois = CAST(b.mois AS DATE)"""
 
 
 def compare_with_store(db: Database, frame: pd.DataFrame) -> Comparaison:
-    """Dry run: what writing ``frame`` would do (new, revised, unchanged), without writing anything."""
+    """Dry run: what writing ``frame`` would do (new, revised, unchanged), without writing anything.
+
+    Read straight from the join of the batch with the store (nothing is materialised): one pass counts
+    per direction and month, a second one lists the revisions, only when there are any.
+    """
     with db.connect() as con:
-        _stage(con, frame)
-        return _compare_staged(con)
+        con.register("batch_df", batch_table(frame))
+        per_direction = con.execute(f"""
+            WITH s AS (
+                SELECT p.direction, CAST(b.mois AS DATE) AS mois, {_ETAT} AS etat, count(*) AS n
+                {_AGAINST_STORE}
+                LEFT JOIN parcours p ON p.code = b.parcours
+                GROUP BY ALL
+            )
+            SELECT direction, mois,
+                   CAST(coalesce(sum(n) FILTER (WHERE etat = 'nouvelle'), 0) AS BIGINT) AS nouvelles,
+                   CAST(coalesce(sum(n) FILTER (WHERE etat = 'revisee'), 0) AS BIGINT) AS revisees,
+                   CAST(coalesce(sum(n) FILTER (WHERE etat = 'inchangee'), 0) AS BIGINT) AS inchangees
+            FROM s GROUP BY ALL ORDER BY direction NULLS LAST, mois
+        """).df()
+        totals = {name: int(per_direction[name].sum()) for name in ("nouvelles", "revisees", "inchangees")}
+        revisions = con.execute(f"""
+            SELECT b.parcours, b.indicateur, CAST(b.mois AS DATE) AS mois, v.valeur AS valeur_avant, b.valeur, b.pos
+            {_AGAINST_STORE}
+            WHERE {"true" if totals["revisees"] else "false"} AND {_ETAT} = 'revisee'
+            ORDER BY b.parcours, b.indicateur, b.mois
+        """).df()
+        con.unregister("batch_df")
+    positions = revisions.pop("pos").to_numpy(dtype=np.int64)
+    return Comparaison(
+        nouvelles=totals["nouvelles"],
+        revisees=totals["revisees"],
+        inchangees=totals["inchangees"],
+        revisions=revisions,
+        # rows of parcours missing from the referential count above but belong to no direction
+        par_direction_mois=per_direction[per_direction["direction"].notna()].reset_index(drop=True),
+        positions_revisees=positions,
+    )
 
 
 def find_import_by_sha256(db: Database, sha256: str) -> int | None:
@@ -153,47 +181,51 @@ def _write_values_once(
     """
     now = datetime.now()
     with db.transaction() as con:
-        _stage(con, frame)
-        comparison = _compare_staged(con)
-        import_id = con.execute("SELECT nextval('import_id_seq')").fetchone()[0]
+        con.register("batch_df", batch_table(frame))
+        import_id = con.execute("SELECT nextval('import_id_seq')").fetchall()[0][0]
+        # The movements are written first, each next to the stored value it replaces: they are the plan of
+        # the import, and the values are then written from them. Unchanged rows are recorded too (before =
+        # after): the file confirmed the value, so cancelling the import that first wrote it must not take
+        # it away while this one stands.
+        con.execute(f"""
+            INSERT INTO mouvements
+            SELECT ?, b.parcours, b.indicateur, CAST(b.mois AS DATE), v.valeur, v.commentaire, v.import_id,
+                   b.valeur, b.commentaire
+            {_AGAINST_STORE}
+        """, [import_id])
+        con.unregister("batch_df")
+        counts = dict(con.execute(f"SELECT {_ETAT_MOUVEMENT} AS etat, count(*) FROM mouvements WHERE import_id = ? "
+                                  "GROUP BY etat", [import_id]).fetchall())
+        nouvelles, revisees, inchangees = (counts.get(e, 0) for e in ("nouvelle", "revisee", "inchangee"))
         con.execute(
             "INSERT INTO imports (id, type, fichier, sha256, taille, utilisateur, horodatage, statut, "
             "nb_lignes, nb_nouvelles, nb_revisees, nb_inchangees) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [import_id, type, fichier, sha256, taille, utilisateur, now, STATUT_IMPORTE, len(frame),
-             comparison.nouvelles, comparison.revisees, comparison.inchangees],
+             nouvelles, revisees, inchangees],
         )
-        # Unchanged rows are recorded too (before = after): the file confirmed the value, so cancelling
-        # the import that first wrote it must not take it away while this one stands.
-        con.execute("""
-            INSERT INTO mouvements
-            SELECT ?, parcours, indicateur, mois, valeur_avant, commentaire_avant, import_avant,
-                   valeur, commentaire
-            FROM stage
-        """, [import_id])
-        # New keys are absent (staged inside this transaction, writers serialised): a plain insert, much
+        # New keys are absent (read inside this transaction, writers serialised): a plain insert, much
         # faster than ON CONFLICT on a million rows; revised ones are updated in place.
         con.execute("""
             INSERT INTO valeurs
-            SELECT parcours, indicateur, mois, valeur, commentaire, ? FROM stage WHERE etat = 'nouvelle'
+            SELECT parcours, indicateur, mois, valeur_apres, commentaire_apres, import_id FROM mouvements
+            WHERE import_id = ? AND valeur_avant IS NULL
         """, [import_id])
-        if comparison.revisees:
-            con.execute("""
-                UPDATE valeurs SET valeur = s.valeur, commentaire = s.commentaire, import_id = ?
-                FROM stage s
-                WHERE s.etat = 'revisee' AND valeurs.parcours = s.parcours AND valeurs.indicateur = s.indicateur
-                  AND valeurs.mois = s.mois
+        if revisees:
+            con.execute(f"""
+                UPDATE valeurs SET valeur = m.valeur_apres, commentaire = m.commentaire_apres, import_id = m.import_id
+                FROM (SELECT * FROM mouvements WHERE import_id = ? AND {_ETAT_MOUVEMENT} = 'revisee') m
+                WHERE valeurs.parcours = m.parcours AND valeurs.indicateur = m.indicateur AND valeurs.mois = m.mois
             """, [import_id])
         con.execute(
             "INSERT INTO journal VALUES (?, ?, 'import', ?, ?)",
             [now, utilisateur, str(import_id),
-             f"{fichier or type} : {comparison.nouvelles} nouvelles, {comparison.revisees} révisées, "
-             f"{comparison.inchangees} inchangées"],
+             f"{fichier or type} : {nouvelles} nouvelles, {revisees} révisées, "
+             f"{inchangees} inchangées"],
         )
         _bump_data_version(con)
-        con.execute("DROP TABLE stage")
         if on_commit is not None:
             on_commit(con, import_id)
-    return ResultatEcriture(import_id, comparison.nouvelles, comparison.revisees, comparison.inchangees)
+    return ResultatEcriture(import_id, nouvelles, revisees, inchangees)
 
 
 def record_rejected_import(db: Database, *, utilisateur: str, fichier: str, sha256: str | None,

@@ -166,8 +166,8 @@ class RowChecks:
     def _bounds(self) -> np.ndarray:
         by_code = {i.code: i for i in self.ref.indicateurs}
         codes = self.s["indicateur_code"]
-        ids, uniques = pd.factorize(codes.to_numpy(dtype=object), use_na_sentinel=True)
-        bounds = np.array([(by_code[c].min, by_code[c].max) for c in uniques] + [(np.nan, np.nan)],
+        ids = codes.cat.codes.to_numpy()
+        bounds = np.array([(by_code[c].min, by_code[c].max) for c in codes.cat.categories] + [(np.nan, np.nan)],
                           dtype=np.float64).reshape(-1, 2)
         low, high = bounds[ids, 0], bounds[ids, 1]  # id -1 (unknown indicator) takes the NaN last row
         values = self.s["valeur_num"].to_numpy()
@@ -192,15 +192,25 @@ class RowChecks:
         invalid, in place in ``ok``), else a warning and the repeat is flagged to be dropped."""
         s = self.s
         duplicates = np.zeros(len(s), dtype=bool)
-        keys = pd.DataFrame({"p": s["parcours_code"], "i": s["indicateur_code"], "m": s["mois_index"]})[ok]
-        repeated = keys.duplicated(keep=False).to_numpy()
+        valid = np.flatnonzero(ok)
+        if not len(valid):
+            return duplicates
+        # One integer per parcours × indicateur × mois (valid rows have known codes and a readable month).
+        parcours = s["parcours_code"].cat.codes.to_numpy().astype(np.int64)[valid]
+        indicateur = s["indicateur_code"].cat.codes.to_numpy().astype(np.int64)[valid]
+        month = s["mois_index"].to_numpy()[valid]
+        month = month - month.min()
+        n_indicateurs = len(s["indicateur_code"].cat.categories)
+        key = (parcours * n_indicateurs + indicateur) * (int(month.max()) + 1) + month
+        if key.max() < 4 * len(key) + 4096:  # a compact key space (the usual case): count in one array
+            repeated = np.bincount(key)[key] > 1
+        else:
+            repeated = pd.Series(key).duplicated(keep=False).to_numpy()
         if not repeated.any():
             return duplicates
-        rows = np.flatnonzero(ok)[repeated]
-        repeated_keys = keys[repeated]
-        first_pos = (pd.Series(rows, index=repeated_keys.index)
-                     .groupby([repeated_keys["p"], repeated_keys["i"], repeated_keys["m"]], sort=False)
-                     .transform("first").to_numpy())
+        rows = valid[repeated]
+        _, first, inverse = np.unique(key[repeated], return_index=True, return_inverse=True)
+        first_pos = rows[first[inverse]]  # np.unique's index is each key's first occurrence
         first_of = dict(zip(rows.tolist(), first_pos.tolist()))
         values = s["valeur_num"].to_numpy()
         later = rows != first_pos

@@ -33,12 +33,17 @@ class Lookup:
         """The code meant by one cell, or None."""
         return self.keys.get(normalise_key(text))
 
-    def resolve(self, cells: pd.Series) -> np.ndarray:
-        """Codes for a column of cells (object array, None where unknown); each distinct text looked up once."""
-        codes, uniques = pd.factorize(cells, use_na_sentinel=False)
-        found = np.empty(len(uniques), dtype=object)
-        found[:] = [self.code(str(u)) for u in uniques]
-        return found[codes]
+    def resolve(self, cells: pd.Series) -> pd.Categorical:
+        """Codes for a column of cells, missing (NaN) where unknown; each distinct text looked up once.
+
+        A categorical: a million rows naming a few hundred codes cost an integer each, not a string.
+        """
+        positions, uniques = pd.factorize(cells, use_na_sentinel=False)
+        found = [self.code(str(u)) for u in uniques]
+        categories = list(dict.fromkeys(c for c in found if c is not None))
+        rank = {code: k for k, code in enumerate(categories)}
+        mapping = np.array([rank.get(c, -1) for c in found] + [-1], dtype=np.int32)  # [-1]: no cell at all
+        return pd.Categorical.from_codes(mapping[positions], categories=pd.Index(categories, dtype=object))
 
     def closest(self, text: str) -> str | None:
         """The known code closest to an unknown text (by code or by libellé), or None if nothing is close."""

@@ -15,7 +15,7 @@ from indicateurs.db import Database
 from indicateurs.imports.formats import number_fr
 from indicateurs.imports.origines import Origines
 from indicateurs.imports.problemes import Collecteur
-from indicateurs.valeurs import TOLERANCE, Comparaison
+from indicateurs.valeurs import TOLERANCE, Comparaison, batch_table
 
 Z_THRESHOLD = 5.0
 MIN_HISTORY = 6
@@ -25,23 +25,16 @@ def far_from_history(db: Database, valeurs: pd.DataFrame, origines: Origines,
                      avertissements: Collecteur) -> int:
     """Warn about each value far from its stored history; returns how many were flagged."""
     with db.connect() as con:
-        enough = con.execute(f"""
-            SELECT parcours, indicateur FROM valeurs GROUP BY ALL HAVING count(*) >= {MIN_HISTORY}
-        """).df()
-    if enough.empty:
-        return 0
-    pairs = pd.MultiIndex.from_frame(enough)
-    concerned = pd.MultiIndex.from_arrays([valeurs["parcours"], valeurs["indicateur"]]).isin(pairs)
-    if not concerned.any():
-        return 0
-    subset = valeurs[concerned]
-    batch = pd.DataFrame({"pos": np.flatnonzero(concerned), "parcours": subset["parcours"].to_numpy(),
-                          "indicateur": subset["indicateur"].to_numpy(),
-                          "mois": pd.to_datetime(subset["mois"]).to_numpy(), "valeur": subset["valeur"].to_numpy()})
-    with db.connect() as con:
-        con.register("batch_history", batch)
+        if not con.execute(f"SELECT 1 FROM valeurs GROUP BY parcours, indicateur HAVING count(*) >= {MIN_HISTORY} "
+                           "LIMIT 1").fetchall():
+            return 0  # no history long enough anywhere (a new base): nothing to compare with
+        con.register("batch_history", batch_table(valeurs))
         far = con.execute(f"""
-            WITH pairs AS (SELECT DISTINCT parcours, indicateur FROM batch_history),
+            WITH pairs AS (
+                SELECT parcours, indicateur FROM valeurs
+                SEMI JOIN (SELECT DISTINCT parcours, indicateur FROM batch_history) USING (parcours, indicateur)
+                GROUP BY ALL HAVING count(*) >= {MIN_HISTORY}
+            ),
             hist AS (
                 SELECT v.parcours, v.indicateur, v.valeur FROM valeurs v
                 JOIN pairs USING (parcours, indicateur)
@@ -88,12 +81,9 @@ def revision_warnings(comparaison: Comparaison, valeurs: pd.DataFrame, origines:
     revisions = comparaison.revisions
     if revisions.empty:
         return
-    keys = pd.DataFrame({"parcours": valeurs["parcours"].to_numpy(), "indicateur": valeurs["indicateur"].to_numpy(),
-                         "mois": pd.to_datetime(valeurs["mois"]).to_numpy(), "pos": np.arange(len(valeurs))})
-    revised = revisions.assign(mois=pd.to_datetime(revisions["mois"])).merge(
-        keys, on=["parcours", "indicateur", "mois"], how="inner").sort_values("pos")
-    pos = revised["pos"].to_numpy()
-    before, after = revised["valeur_avant"].to_numpy(), revised["valeur"].to_numpy()
+    order = np.argsort(comparaison.positions_revisees, kind="stable")
+    pos = comparaison.positions_revisees[order]
+    before, after = revisions["valeur_avant"].to_numpy()[order], revisions["valeur"].to_numpy()[order]
 
     def message(k: int) -> str:
         if abs(before[k] - after[k]) <= TOLERANCE:

@@ -22,6 +22,18 @@ def _stripped(body: pd.DataFrame, position: int | None) -> pd.Series:
     return body.iloc[:, position].astype(str).str.strip()
 
 
+def _stripped_repeated(body: pd.DataFrame, position: int | None) -> pd.Series:
+    """Like ``_stripped`` for a column of few distinct texts (parcours, indicateur, mois): a categorical,
+    each distinct text stripped once instead of once per row."""
+    if position is None:
+        return _stripped(body, position)
+    positions, uniques = pd.factorize(body.iloc[:, position].astype(str), use_na_sentinel=False)
+    remap, categories = pd.factorize(pd.Series(uniques, dtype=str).str.strip().to_numpy(dtype=object))
+    codes = remap[positions]  # two texts may be equal once stripped: they share a category
+    return pd.Series(pd.Categorical.from_codes(codes, categories=pd.Index(categories, dtype=object)),
+                     index=body.index)
+
+
 def stage(table: Table, layout: Layout) -> tuple[pd.DataFrame, np.ndarray]:
     """The staged values (columns ``STAGED``), and the lines of rows skipped because they hold no value.
 
@@ -31,8 +43,8 @@ def stage(table: Table, layout: Layout) -> tuple[pd.DataFrame, np.ndarray]:
     positions = np.arange(layout.header_pos + 1, len(table.cells), dtype=np.int64)
     lignes = table.lignes[layout.header_pos + 1:]
     get = layout.columns.get
-    parcours = _stripped(body, get("parcours")).array
-    mois = _stripped(body, get("mois")).array
+    parcours = _stripped_repeated(body, get("parcours")).array
+    mois = _stripped_repeated(body, get("mois")).array
     commentaire = _stripped(body, get("commentaire")).array
     keys_empty = (parcours == "") & (mois == "") & (commentaire == "")
     keys_empty = np.asarray(keys_empty, dtype=bool)
@@ -48,7 +60,7 @@ def stage(table: Table, layout: Layout) -> tuple[pd.DataFrame, np.ndarray]:
         })
 
     if layout.nom == LONG:
-        indicateur = _stripped(body, get("indicateur")).array
+        indicateur = _stripped_repeated(body, get("indicateur")).array
         valeur = _stripped(body, get("valeur")).array
         no_value = np.asarray(valeur == "", dtype=bool)
         blank = no_value & keys_empty & np.asarray(indicateur == "", dtype=bool)

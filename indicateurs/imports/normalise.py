@@ -16,8 +16,10 @@ _LIGATURES = str.maketrans({"œ": "oe", "Œ": "OE", "æ": "ae", "Æ": "AE", "’
 
 def normalise_key(text: str) -> str:
     """Case-, accent- and space-insensitive key of a code or a libellé."""
-    text = unicodedata.normalize("NFKD", str(text).translate(_LIGATURES))
-    text = "".join(c for c in text if not unicodedata.combining(c))
+    text = str(text).translate(_LIGATURES)
+    if not text.isascii():  # plain ASCII (most codes) has no accent to take off
+        text = unicodedata.normalize("NFKD", text)
+        text = "".join(c for c in text if not unicodedata.combining(c))
     return _SPACES.sub(" ", text.casefold()).strip()
 
 

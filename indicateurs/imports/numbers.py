@@ -31,9 +31,14 @@ def parse_numbers(cells: pd.Series) -> np.ndarray:
     if not len(cells):
         return values
     text = pc.replace_substring(_arrow(cells), ",", ".")
-    plain = pc.match_substring_regex(text, _PLAIN).to_numpy(zero_copy_only=False)
+    matched = pc.match_substring_regex(text, _PLAIN)
+    if pc.all(matched).as_py():  # the usual file: every cell a plain number, cast in one go
+        values = pc.cast(text, pa.float64()).to_numpy(zero_copy_only=False).copy()
+        values[~np.isfinite(values)] = np.nan
+        return values
+    plain = matched.to_numpy(zero_copy_only=False)
     if plain.any():
-        values[plain] = pc.cast(pc.filter(text, pa.array(plain)), pa.float64()).to_numpy(zero_copy_only=False)
+        values[plain] = pc.cast(pc.filter(text, matched), pa.float64()).to_numpy(zero_copy_only=False)
     others = np.flatnonzero(~plain)
     if len(others):
         cleaned = _clean_unusual(pd.Series(cells.to_numpy(dtype=object)[others], dtype=object))

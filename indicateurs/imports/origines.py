@@ -13,7 +13,9 @@ def _empty(dtype) -> np.ndarray:
 
 @dataclass
 class Origines:
-    """Arrays aligned with the rows of ``Verification.valeurs``: line, column label and value as written."""
+    """Arrays aligned with the rows of ``Verification.valeurs``: line, column label and value as written
+    (``textes`` may be an Arrow-backed pandas array: a million cells are not turned into Python strings
+    for the few that a warning quotes)."""
 
     lignes: np.ndarray = field(default_factory=lambda: _empty(np.int64))
     colonnes: np.ndarray = field(default_factory=lambda: _empty(object))

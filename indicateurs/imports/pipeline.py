@@ -13,11 +13,14 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import re
 from dataclasses import dataclass, field
 from datetime import date
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from indicateurs.db import BaseVerrouillee, Database
 from indicateurs.imports.checks import RowChecks
@@ -29,7 +32,8 @@ from indicateurs.imports.layouts import stage
 from indicateurs.imports.origines import Origines
 from indicateurs.imports.problemes import DEFAULT_CAP, Collecteur, FichierIllisible, Probleme
 from indicateurs.imports.reader import read_table
-from indicateurs.mois import dates_of, last_complete_month, month_index
+from indicateurs.imports.table import TEXT
+from indicateurs.mois import last_complete_month, month_index
 from indicateurs.referentiel_store import read_referentiel
 from indicateurs.valeurs import (
     Comparaison, STATUT_DEJA_IMPORTE, STATUT_IMPORTE, STATUT_REJETE, TYPE_FICHIER, compare_with_store,
@@ -39,6 +43,7 @@ from indicateurs.valeurs import (
 log = logging.getLogger(__name__)
 
 DEFAULT_MAX_BYTES = 20 * 2**20
+_BLANK = re.compile(rb"[ \t\r\n\x0b\x0c]*")
 VALEURS_COLUMNS = ["parcours", "indicateur", "mois", "valeur", "commentaire"]
 
 
@@ -50,8 +55,9 @@ def _empty_values() -> pd.DataFrame:
 class Verification:
     """Everything known about a file before importing it. ``ok`` is True when it has no error.
 
-    ``valeurs`` holds the rows that passed every check (columns parcours, indicateur, mois as a ``date``
-    on the first of the month, valeur as float, commentaire or None), a repeated identical row kept once.
+    ``valeurs`` holds the rows that passed every check (columns parcours, indicateur and commentaire as
+    Arrow-backed text, commentaire missing when empty; mois as Arrow dates, each a ``date`` on the first of
+    the month; valeur as float), a repeated identical row kept once.
     ``comparaison`` (new / revised / unchanged, per direction and month) is computed only when there is no
     error. ``erreurs`` and ``avertissements`` are capped (a last line says how many more there are);
     ``nb_erreurs`` and ``nb_avertissements`` are the true totals.
@@ -109,7 +115,7 @@ def check_file(db: Database, name: str, content: bytes, *, last_month: date | No
             erreurs.add(f"Le fichier « {name} » fait {size} Mo, au-delà de la limite de "
                         f"{number_fr(max_bytes / 2**20)} Mo. Découpez-le (par exemple un fichier par direction "
                         "ou par mois) ou retirez les feuilles et colonnes inutiles." + size_advice)
-        elif not content.strip(b" \t\r\n\x0b\x0c"):
+        elif _BLANK.fullmatch(content):
             erreurs.add(f"Le fichier « {name} » est vide. Vérifiez que vous avez déposé le bon fichier, "
                         "rempli et enregistré.")
         else:
@@ -180,18 +186,34 @@ def _check_content(db: Database, name: str, content: bytes, last: date, verifica
     keep = checked.valid & ~checked.duplicates
     if not keep.any():  # nothing valid (or the checks stopped early): the file is refused as it is
         return
-    rows = checked.staged[keep]
-    commentaire = rows["commentaire"].to_numpy(dtype=object, copy=True)
-    commentaire[commentaire == ""] = None
+    rows = checked.staged if keep.all() else checked.staged[keep]
     verification.valeurs = pd.DataFrame({
-        "parcours": rows["parcours_code"].to_numpy(dtype=object),
-        "indicateur": rows["indicateur_code"].to_numpy(dtype=object),
-        "mois": dates_of(rows["mois_index"].to_numpy()),
+        "parcours": _code_texts(rows["parcours_code"]),
+        "indicateur": _code_texts(rows["indicateur_code"]),
+        "mois": _month_dates(rows["mois_index"].to_numpy()),
         "valeur": rows["valeur_num"].to_numpy(dtype=np.float64),
-        "commentaire": commentaire,
+        "commentaire": _text_or_null(rows["commentaire"]),
     })
     verification.origines = Origines(rows["ligne"].to_numpy(), labels[rows["col_valeur"].to_numpy(dtype=np.int64)],
-                                     rows["valeur"].to_numpy(dtype=object))
+                                     rows["valeur"].array)
+
+
+def _code_texts(codes: pd.Series):
+    """A categorical column of codes as Arrow-backed text (one copy of each code per row, made in C)."""
+    categories = pa.array(codes.cat.categories.to_numpy(dtype=object), type=pa.large_string())
+    return pd.array(categories.take(pa.array(codes.cat.codes.to_numpy())), dtype=TEXT)
+
+
+def _month_dates(indexes: np.ndarray):
+    """Month indexes (year × 12 + month − 1) as Arrow dates, first of the month (elements are ``date``)."""
+    days = (indexes - month_index(1970, 1)).astype("datetime64[M]").astype("datetime64[D]").astype(np.int32)
+    return pd.array(pa.array(days).cast(pa.date32()), dtype=pd.ArrowDtype(pa.date32()))
+
+
+def _text_or_null(texts: pd.Series):
+    """Text cells with the empty ones missing (a comment left blank is no comment)."""
+    array = pa.array(texts, type=pa.large_string())
+    return pd.array(pc.if_else(pc.equal(array, ""), pa.scalar(None, pa.large_string()), array), dtype=TEXT)
 
 
 def commit(db: Database, verification: Verification, *, utilisateur: str, on_commit=None,

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import Callable
 
 import numpy as np
+import pandas as pd
 
 from indicateurs.imports.formats import number_fr
 
@@ -86,7 +87,7 @@ class Collecteur:
             return
 
         def spread(value, dtype=object):
-            if isinstance(value, np.ndarray) or isinstance(value, list):
+            if isinstance(value, (np.ndarray, list, pd.api.extensions.ExtensionArray, pd.Series)):
                 return np.asarray(value, dtype=dtype)
             array = np.empty(n, dtype=dtype)
             array[:] = value

@@ -8,6 +8,7 @@ import numpy as np
 import pandas as pd
 
 MAX_FIELDS = 16384  # Excel's own column limit: a wider « table » is not a spreadsheet
+TEXT = pd.StringDtype("pyarrow", na_value=np.nan)  # pandas' « str » (what ``dtype=str`` gives): Arrow strings
 
 
 @dataclass

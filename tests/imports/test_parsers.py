@@ -8,6 +8,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from indicateurs.imports.csv_reader import read_csv_table
 from indicateurs.imports.encoding import decode_text
 from indicateurs.mois import UNREADABLE, index_to_date, parse_month, parse_months
 from indicateurs.imports.normalise import normalise_header, normalise_key
@@ -79,3 +80,22 @@ def test_keys():
     assert normalise_key("Cœur") == "coeur"
     assert normalise_header("Libellé de l'indicateur") == "libelle de l indicateur"
     assert normalise_header("code_parcours") == "code parcours"
+
+
+@pytest.mark.parametrize("content, cells, lignes", [
+    # quoted separator, doubled quote, a blank line in the middle (a row of empty cells), BOM and CRLF
+    (b'\xef\xbb\xbfparcours;valeur\r\n"DJS; PISCINE";"1,5"\r\n\r\nDPE;"2"""\r\n',
+     [["parcours", "valeur"], ["DJS; PISCINE", "1,5"], ["", ""], ["DPE", '2"']], [1, 2, 3, 4]),
+    # a line break inside quotes stays in the cell; old Mac line endings
+    (b'a;b\n"x";"m\nn"\n', [["a", "b"], ["x", "m\nn"]], [1, 2]),
+    (b"a;b\r1;2\r", [["a", "b"], ["1", "2"]], [1, 2]),
+    # a lone quote inside a bare cell is a character (odd count: the other reader takes the file)
+    (b'a;b\n12";x\n', [["a", "b"], ['12"', "x"]], [1, 2]),
+    # a short row is padded, spaces are kept (they are stripped later, per field)
+    (b"a;b\n 1 ; x\n3\n", [["a", "b"], [" 1 ", " x"], ["3", ""]], [1, 2, 3]),
+])
+def test_csv_cells_whatever_the_reader(content, cells, lignes):
+    table = read_csv_table("f.csv", content)
+    assert table.cells.values.tolist() == cells
+    assert table.lignes.tolist() == lignes
+    assert all(dtype == "str" for dtype in table.cells.dtypes)  # text, never a number nor NaN
