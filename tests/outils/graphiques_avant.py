@@ -1,0 +1,174 @@
+"""The chart builders of the Vue d'ensemble, Direction and Parcours pages as they were before issue 12 built
+them as one dict (kept verbatim, to check that the figures did not change)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import numpy as np
+import pandas as pd
+import plotly.graph_objects as go
+from plotly.subplots import make_subplots
+
+from indicateurs.format_fr import format_month, format_number, format_percent
+from indicateurs.graphiques import (BLACK, BLUE, COUNT_VERDICTS, EFFECT_UNITS, FRENCH_TICKS, NNBSP, NO_RESULT, ORANGE,
+                                    VERDICT_LOOK, WHITE, _fits, _layout, finished, plain, segment_label, unit_hover,
+                                    verdict_colour)
+from indicateurs.tableaux import COUNT_LABELS, verdict_text
+
+
+def stacked_counts(frame: pd.DataFrame, label_column: str, title: str, height: int | None = None) -> go.Figure:
+    """Horizontal stacked bars of verdict counts (columns of ``COUNT_LABELS``), one bar per row of ``frame``.
+
+    Every segment carries its verdict's symbol and its count, so that the chart reads without colour: inside
+    the segment where it fits, otherwise just after the end of its bar (« ▼ 2 · ◆ 1 »), never hidden or
+    overlapping. The colours are the verdicts' (``VERDICT_LOOK``), as in every chart.
+    """
+    fig = go.Figure()
+    labels = frame[label_column].tolist()
+    present = [c for c in COUNT_VERDICTS if c in frame.columns]
+    totals = frame[present].sum(axis=1).astype(int).tolist() if present else [0] * len(frame)
+    widest = max([1, *totals])
+    outside: list[list[str]] = [[] for _ in labels]
+    for column in present:
+        verdict = COUNT_VERDICTS[column]
+        if not frame[column].sum():
+            continue
+        name = COUNT_LABELS[column]
+        values = frame[column].astype(int).tolist()
+        inside = []
+        for n, v in enumerate(values):
+            text = segment_label(column, v)
+            if text and not _fits(text, v, widest):
+                outside[n].append(text)
+                text = ""
+            inside.append(text)
+        fig.add_trace(go.Bar(
+            y=labels, x=values, orientation="h", name=name,
+            marker=dict(color=verdict_colour(verdict), line=dict(color=BLACK, width=0.8)),
+            text=inside, textposition="inside", insidetextanchor="middle", textangle=0,
+            textfont=dict(color=BLACK, size=13), constraintext="none", customdata=[name] * len(values),
+            hovertemplate="%{y}<br>%{customdata} : %{x:,.0f}<extra></extra>",
+        ))
+    for label, total, texts in zip(labels, totals, outside):
+        if texts:
+            fig.add_annotation(x=total, y=label, xanchor="left", xshift=5, showarrow=False,
+                               text=" · ".join(texts), font=dict(size=13, color=BLACK))
+    _layout(fig, title, height or 90 + 46 * len(labels), legend_rows=2, barmode="stack")
+    fig.update_yaxes(autorange="reversed", automargin=True)
+    fig.update_xaxes(title_text="nombre de séries parcours × indicateur", tickformat=",d",
+                     range=[0, widest * 1.15])
+    return finished(fig)
+
+
+def direction_score_bars(scores: pd.DataFrame, selected: str | None = None) -> go.Figure:
+    """The stored score of each direction, best first; 1 means « on target on average »."""
+    frame = scores.sort_values("score", ascending=True)
+    labels = [f"{'▶ ' if d == selected else ''}{d}" for d in frame["direction"]]
+    colours = [ORANGE if d == selected else BLUE for d in frame["direction"]]
+    fig = go.Figure(go.Bar(
+        x=frame["score"], y=labels, orientation="h", marker=dict(color=colours),
+        text=[format_number(s, 2) for s in frame["score"]], textposition="outside",
+        customdata=np.stack([frame["libelle"].map(plain), frame["parcours"]], axis=-1),
+        hovertemplate="<b>%{y}</b> – %{customdata[0]}<br>score : %{x:.2f}<br>"
+                      "%{customdata[1]} parcours notés<extra></extra>", showlegend=False))
+    fig.add_vline(x=1, line=dict(color=BLACK, dash="dash", width=1.5))
+    fig.add_annotation(x=1, y=1.0, yref="paper", text="1 = cible atteinte en moyenne", showarrow=False,
+                       xanchor="left", yanchor="bottom", font=dict(size=12))
+    _layout(fig, "Score par direction (1 = cible atteinte en moyenne, plafonné à 1,25)", 120 + 24 * len(frame))
+    fig.update_xaxes(range=[0, 1.3], tickformat=".2f", title_text="score")
+    fig.update_yaxes(automargin=True)
+    return finished(fig)
+
+
+def completeness_bars(frame: pd.DataFrame, month: date, selected: str | None = None) -> go.Figure:
+    """Share of the expected values received for one month, per direction (lowest first)."""
+    data = frame.sort_values("taux", ascending=False)
+    labels = [f"{'▶ ' if d == selected else ''}{d}" for d in data["direction"]]
+    colours = [ORANGE if d == selected else BLUE for d in data["direction"]]
+    fig = go.Figure(go.Bar(
+        x=data["taux"] * 100, y=labels, orientation="h", marker=dict(color=colours), showlegend=False,
+        text=[f"{format_percent(t)} ({r}/{a})" for t, r, a in zip(data["taux"], data["recues"], data["attendues"])],
+        textposition="outside",
+        customdata=np.stack([data["libelle"].map(plain), data["recues"], data["attendues"]], axis=-1),
+        hovertemplate="<b>%{y}</b> – %{customdata[0]}<br>%{x:.1f} % reçues<br>"
+                      "%{customdata[1]} valeurs reçues sur %{customdata[2]} attendues<extra></extra>"))
+    _layout(fig, f"Complétude de {format_month(month)} par direction", 120 + 24 * len(data))
+    fig.update_xaxes(range=[0, 125], ticksuffix=f"{NNBSP}%", title_text="part des valeurs attendues reçues",
+                     tickvals=[0, 25, 50, 75, 100])
+    fig.update_yaxes(automargin=True)
+    return finished(fig)
+
+
+def effect_forest(effects: pd.DataFrame, title: str, estimate="effet", low="effet_bas", high="effet_haut",
+                  unit="effet_unite", verdict="verdict") -> go.Figure:
+    """Effects with the interval printed beside their verdict, one row per indicator, one panel per unit."""
+    units = [u for u in ("pt", "j", "%", "") if (effects[unit].fillna("") == u).any()]
+    if not units:
+        return _layout(go.Figure(), title, 200)
+    counts = [int((effects[unit].fillna("") == u).sum()) for u in units]
+    fig = make_subplots(rows=len(units), cols=1, row_heights=counts, vertical_spacing=0.12 if len(units) > 1 else 0,
+                        subplot_titles=[f"Changement {EFFECT_UNITS[u]}" for u in units])
+    seen = set()
+    effects = effects.assign(etiquette=[
+        f"{label} (baisse favorable)" if sens == "baisse" else label
+        for label, sens in zip(effects["libelle_indicateur"].map(plain), effects.get("sens", [""] * len(effects)))])
+    for row, u in enumerate(units, start=1):
+        part = effects[effects[unit].fillna("") == u]
+        fig.update_yaxes(categoryorder="array", categoryarray=part["etiquette"].tolist()[::-1], row=row, col=1)
+        for v, group in part.groupby(verdict, sort=False):
+            colour, symbol = VERDICT_LOOK.get(v, VERDICT_LOOK[NO_RESULT])
+            suffix = f"{NNBSP}{u}" if u else ""
+            fig.add_trace(go.Scatter(
+                x=group[estimate], y=group["etiquette"], mode="markers", name=verdict_text(v),
+                legendgroup=v, showlegend=v not in seen,
+                marker=dict(symbol=symbol, color=colour if colour != WHITE else BLACK, size=13,
+                            line=dict(color=BLACK, width=1)),
+                error_x=dict(type="data", symmetric=False, array=group[high] - group[estimate],
+                             arrayminus=group[estimate] - group[low], color="#555555", thickness=1.5),
+                customdata=np.stack([group[low], group[high]], axis=-1),
+                hovertemplate=("%{y}<br>écart moyen : %{x:+,.1f}" + suffix + "<br>intervalle du verdict : "
+                               "[%{customdata[0]:,.1f} ; %{customdata[1]:,.1f}]<extra>" + verdict_text(v) + "</extra>"),
+            ), row=row, col=1)
+            seen.add(v)
+        fig.add_vline(x=0, line=dict(color=BLACK, width=1), row=row, col=1)
+    _layout(fig, title, 150 + 34 * sum(counts) + 40 * len(units))
+    fig.update_yaxes(automargin=True)
+    fig.update_xaxes(tickformat=FRENCH_TICKS)
+    return finished(fig)
+
+
+def overview_multiples(values: pd.DataFrame, verdicts: pd.DataFrame, deployment: date | None,
+                       order: list[str], cols: int = 3) -> go.Figure:
+    """Small multiples: every indicator of one parcours, its values and the deployment month."""
+    codes = [c for c in order if c in set(values["indicateur"])]
+    rows = max(1, int(np.ceil(len(codes) / cols)))
+    symbols = dict(zip(verdicts["indicateur"], verdicts["symbole"])) if len(verdicts) else {}
+    labels = values.drop_duplicates("indicateur").set_index("indicateur")["libelle_indicateur"]
+    titles = [f"{symbols.get(c, '–')} {plain(labels[c])}" for c in codes]
+    fig = make_subplots(rows=rows, cols=cols, subplot_titles=titles, vertical_spacing=0.5 / rows,
+                        horizontal_spacing=0.06)
+    by_code = dict(tuple(values.groupby("indicateur")))
+    lines = []  # set at once: each add_vline re-validated every shape already there (21 of them, slowly)
+    for n, code in enumerate(codes):
+        r, c = n // cols + 1, n % cols + 1
+        data = by_code[code]
+        fmt, suffix = unit_hover(data["unite"].iloc[0])
+        fig.add_trace(go.Scatter(x=data["mois"], y=data["valeur"], mode="lines", line=dict(color=BLACK, width=1.5),
+                                 showlegend=False, name=labels[code],
+                                 hovertemplate=f"%{{x|%b %Y}} : %{{y:{fmt}}}{suffix}<extra>{labels[code]}</extra>"),
+                      row=r, col=c)
+        if deployment is not None:
+            axes = fig.get_subplot(r, c)
+            lines.append(dict(type="line", xref=axes.xaxis.plotly_name.replace("axis", ""),
+                              yref=axes.yaxis.plotly_name.replace("axis", "") + " domain",
+                              x0=deployment.isoformat(), x1=deployment.isoformat(), y0=0, y1=1,
+                              line=dict(color=BLUE, width=1.5, dash="dash")))
+    if lines:
+        fig.update_layout(shapes=lines)
+    _layout(fig, "Tous les indicateurs du parcours (trait pointillé bleu : déploiement)", 150 + 190 * rows)
+    fig.update_annotations(font=dict(size=12))
+    fig.update_xaxes(tickformat="%b %Y", nticks=4)
+    # French numbers on every axis (« 35 000 », never Plotly's « 35k »): d3's ~r keeps the tick's digits.
+    fig.update_yaxes(nticks=4, tickformat=FRENCH_TICKS)
+    return finished(fig)
