@@ -1,5 +1,6 @@
 """The chart builders of the Vue d'ensemble, Direction and Parcours pages as they were before issue 12 built
-them as one dict (kept verbatim, to check that the figures did not change)."""
+them as one dict (commit c9fdbfb), kept verbatim as a reference: the new builders must return the same figures
+on the demo base. Test code only; nothing in the app imports this."""
 
 from __future__ import annotations
 
