@@ -146,8 +146,8 @@ def _inference(estimate: float, influence: np.ndarray | None, n: int) -> tuple[f
 
 
 def _group_time(Yw: np.ndarray, G: np.ndarray, tlist: np.ndarray, glist: np.ndarray, control: str):
-    """Every 2×2 comparison (cohort g, period t) at once per cohort: the table of group-time cells (in
-    the order g, then t) and their influence functions (n units × cells). Same sums as R's ``att_gt``
+    """Every 2×2 comparison (cohort g, period t) at once per cohort: the columns of the group-time cells
+    (in the order g, then t) and their influence functions (n units × cells). Same sums as R's ``att_gt``
     without covariates, vectorised over the periods because the refresh runs it for every indicator."""
     n = Yw.shape[0]
     periods = np.arange(1, len(tlist))
@@ -176,7 +176,7 @@ def _group_time(Yw: np.ndarray, G: np.ndarray, tlist: np.ndarray, glist: np.ndar
                        np.where(estimable, m1 - m0, math.nan), n1, n0, n1 + n0))
         influences.append(influence)
     columns = ("group", "time", "base_time", "e", "post", "estimate", "n_treated", "n_control", "n")
-    table = pd.DataFrame({name: np.concatenate([f[i] for f in frames]) for i, name in enumerate(columns)})
+    table = {name: np.concatenate([f[i] for f in frames]) for i, name in enumerate(columns)}
     return table, np.concatenate(influences, axis=1)
 
 
@@ -292,18 +292,17 @@ def _estimate(Yw, G, tlist, clock, notes, control) -> StaggeredDID:
     glist = np.unique(G[np.isfinite(G)])
     if len(glist) == 0:
         raise ValueError("No treated cohort inside the observed periods.")
-    gt, inf = _group_time(Yw, G, tlist, glist, control)
-    att = gt["estimate"].to_numpy()
-    se, low, high, p = _cell_inference(att, inf, n)
-    gt["se"], gt["low"], gt["high"], gt["p_value"] = se, low, high, p
-    gt = gt[["group", "time", "base_time", "e", "post", "estimate", "se", "low", "high", "p_value",
-             "n_treated", "n_control", "n"]]
+    table, inf = _group_time(Yw, G, tlist, glist, control)
+    att = table["estimate"]
+    table["se"], table["low"], table["high"], table["p_value"] = _cell_inference(att, inf, n)
+    gt = pd.DataFrame({name: table[name] for name in ("group", "time", "base_time", "e", "post", "estimate", "se",
+                                                       "low", "high", "p_value", "n_treated", "n_control", "n")})
 
     share_by_group = {g: float(np.mean(G == g)) for g in glist}
-    cell_group = gt["group"].to_numpy()
+    cell_group = table["group"]
     pg = np.array([share_by_group[g] for g in cell_group])
     finite = np.isfinite(att)
-    post_cells = np.flatnonzero(gt["post"].to_numpy() & finite)
+    post_cells = np.flatnonzero(table["post"] & finite)
     if len(post_cells) == 0:
         raise ValueError("No estimable post-deployment cell.")
 
@@ -334,8 +333,8 @@ def _estimate(Yw, G, tlist, clock, notes, control) -> StaggeredDID:
                 + _weights_influence(list(range(len(pgg))), pgg, G, cohort_groups) @ cohort_att)
 
     # event study
-    e_all = gt["e"].to_numpy()
-    n_treated = gt["n_treated"].to_numpy()
+    e_all = table["e"]
+    n_treated = table["n_treated"]
     es_rows, es_att, es_if = [], [], []
     for e in np.unique(e_all[finite]):
         cells = np.flatnonzero((e_all == e) & finite)
@@ -359,7 +358,7 @@ def _estimate(Yw, G, tlist, clock, notes, control) -> StaggeredDID:
         se, low, high, p = _inference(est, infl, n)
         overall_rows.append({"type": name, "estimate": est, "se": se, "low": low, "high": high, "p_value": p})
     overall = pd.DataFrame(overall_rows).set_index("type")
-    first = overall.loc["simple"]
+    first = overall_rows[0]  # "simple"
     att_simple = Estimate(float(first["estimate"]), float(first["low"]), float(first["high"]),
                           float(first["p_value"]), float(first["se"]))
 
