@@ -221,11 +221,3 @@ def parse_months(cells: pd.Series) -> np.ndarray:
     codes, uniques = pd.factorize(cells, use_na_sentinel=False)
     parsed = np.fromiter((parse_month(str(u)) for u in uniques), dtype=np.int64, count=len(uniques))
     return parsed[codes]
-
-
-def dates_of(indexes: np.ndarray) -> np.ndarray:
-    """Python ``date`` objects (first of month) for an array of month indexes, as an object array."""
-    uniques, inverse = np.unique(indexes, return_inverse=True)
-    objects = np.empty(len(uniques), dtype=object)
-    objects[:] = [index_to_date(int(i)) for i in uniques]
-    return objects[inverse]

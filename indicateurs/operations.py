@@ -10,6 +10,8 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
+import numpy as np
+
 from indicateurs import journal
 from indicateurs.db import Database
 from indicateurs.imports.pipeline import ResultatImport, Verification, commit
@@ -41,10 +43,11 @@ def _check_own_direction(db: Database, verification: Verification, user: Utilisa
                               "de le rattacher dans le fichier d'habilitations avant d'importer.")
     direction_of = _directions_of(db)
     frame = verification.valeurs
-    foreign = [i for i, code in enumerate(frame["parcours"]) if direction_of.get(code) not in user.directions]
-    if not foreign:
+    allowed = [code for code, direction in direction_of.items() if direction in user.directions]
+    foreign = np.flatnonzero(~frame["parcours"].isin(allowed).to_numpy())
+    if not len(foreign):
         return
-    codes = sorted({frame["parcours"].iloc[i] for i in foreign})
+    codes = sorted(set(frame["parcours"].iloc[foreign]))
     lines = verification.origines.lignes if len(verification.origines.lignes) == len(frame) else None
     where = ""
     if lines is not None:
