@@ -36,6 +36,24 @@ def chromium_path() -> str:
     return CHROMIUM
 
 
+def wait_for_http(url: str, process: subprocess.Popen, log: Path, failure: str, *,
+                  expected: bytes | None = None) -> None:
+    """Until ``url`` answers (with the body ``expected`` when given); if ``process`` stops or 60 s pass,
+    kill it and fail the test with ``failure`` and its ``log``."""
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            body = urllib.request.urlopen(url, timeout=2).read()
+            if expected is None or body == expected:
+                return
+        except OSError:
+            pass
+        if time.monotonic() > deadline or process.poll() is not None:
+            process.kill()
+            pytest.fail(f"{failure} : " + log.read_text())
+        time.sleep(0.2)
+
+
 @contextmanager
 def running_app(db: Path, log: Path, *, port: int | None = None, args: tuple[str, ...] = (), **env_extra: str):
     """``streamlit run app.py`` on ``db`` and a free local port, until the block ends; yields its base URL.
@@ -55,17 +73,7 @@ def running_app(db: Path, log: Path, *, port: int | None = None, args: tuple[str
             cwd=ROOT, env=env, stdout=output, stderr=subprocess.STDOUT,
         )
         url = f"http://127.0.0.1:{port}"
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                if urllib.request.urlopen(f"{url}/_stcore/health", timeout=2).read() == b"ok":
-                    break
-            except OSError:
-                pass
-            if time.monotonic() > deadline or process.poll() is not None:
-                process.kill()
-                pytest.fail("le serveur Streamlit n'a pas démarré : " + log.read_text())
-            time.sleep(0.3)
+        wait_for_http(f"{url}/_stcore/health", process, log, "le serveur Streamlit n'a pas démarré", expected=b"ok")
         try:
             yield url
         finally:
@@ -73,15 +81,30 @@ def running_app(db: Path, log: Path, *, port: int | None = None, args: tuple[str
             process.wait(timeout=20)
 
 
+def demo_copy(template: Path, folder: Path) -> Path:
+    """A copy of the demo database in ``folder``, for one server to use alone."""
+    db = folder / "demo.duckdb"
+    shutil.copy(template, db)
+    return db
+
+
 @pytest.fixture(scope="session")
 def server(_demo_template, tmp_path_factory, chromium_path):
     """The app served on a copy of the demo database, to an administrator named by the documented local
     setting; yields its URL and database."""
     folder = tmp_path_factory.mktemp("serveur")
-    db = folder / "demo.duckdb"
-    shutil.copy(_demo_template, db)
+    db = demo_copy(_demo_template, folder)
     with running_app(db, folder / "streamlit.log", OBSERVATOIRE_ADMINISTRATEUR_LOCAL="testeur.navigateur") as url:
         yield {"url": url, "db": db}
+
+
+@pytest.fixture(scope="module")
+def reader_server(_demo_template, tmp_path_factory, chromium_path):
+    """A fresh server for the module (its first request is the module's first), on a copy of the demo
+    database, with no identity configured: every visitor is a reader. Yields its URL."""
+    folder = tmp_path_factory.mktemp("lecteur")
+    with running_app(demo_copy(_demo_template, folder), folder / "streamlit.log") as url:
+        yield url
 
 
 @pytest.fixture(scope="session")
@@ -94,12 +117,27 @@ def browser(chromium_path):
         b.close()
 
 
+@contextmanager
+def new_page(browser, width: int = 1400, height: int = 1000, **options):
+    """A page in a browser context of its own (French locale, ``width`` × ``height``), closed after the block."""
+    context = browser.new_context(viewport={"width": width, "height": height}, locale="fr-FR", **options)
+    try:
+        yield context.new_page()
+    finally:
+        context.close()
+
+
 @pytest.fixture
 def page(browser):
-    context = browser.new_context(viewport={"width": 1400, "height": 1000}, locale="fr-FR", accept_downloads=True)
-    p = context.new_page()
-    yield p
-    context.close()
+    with new_page(browser, accept_downloads=True) as p:
+        yield p
+
+
+@pytest.fixture
+def wide(browser):
+    """A page at 1440 × 900, the CODIR's screen."""
+    with new_page(browser, 1440, 900) as p:
+        yield p
 
 
 def wait_for_app(page) -> None:
@@ -107,6 +145,25 @@ def wait_for_app(page) -> None:
     page.wait_for_selector('[data-testid="stApp"][data-test-script-state="notRunning"]', timeout=60_000)
     page.wait_for_timeout(300)
     page.wait_for_selector('[data-testid="stApp"][data-test-script-state="notRunning"]', timeout=60_000)
+
+
+def open_page(page, url: str) -> None:
+    """Open ``url`` and wait until the app is done with it."""
+    page.goto(url)
+    wait_for_app(page)
+
+
+def no_exception(page, where: str | None = None) -> None:
+    """The page shows no Python exception."""
+    assert page.locator('[data-testid="stException"]').count() == 0, where
+
+
+def upload(page, files, until) -> None:
+    """Give ``files`` to the page's file uploader, wait for the locator ``until`` (what the page shows
+    once it has read them), then until the app is done."""
+    page.locator('[data-testid="stFileUploader"] input[type="file"]').set_input_files(files)
+    until.wait_for(timeout=60_000)
+    wait_for_app(page)
 
 
 def screenshot(page, name: str) -> Path:

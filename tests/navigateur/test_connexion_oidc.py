@@ -4,16 +4,13 @@ a référent of DPE and an administrator sign in, each sees its own navigation a
 from __future__ import annotations
 
 import json
-import shutil
 import subprocess
 import sys
-import time
-import urllib.request
-from pathlib import Path
 
 import pytest
 
-from .conftest import free_port, running_app, wait_for_app
+from .conftest import (demo_copy, free_port, no_exception, open_page, running_app, upload, wait_for_app,
+                       wait_for_http)
 
 pytestmark = pytest.mark.navigateur
 
@@ -31,19 +28,6 @@ MIXED_FILE = (
 ).encode("utf-8")
 
 
-def _wait_http(url: str, process: subprocess.Popen, log: Path) -> None:
-    deadline = time.monotonic() + 60
-    while True:
-        try:
-            urllib.request.urlopen(url, timeout=2)
-            return
-        except OSError:
-            if time.monotonic() > deadline or process.poll() is not None:
-                process.kill()
-                pytest.fail("le fournisseur OIDC de test n'a pas démarré : " + log.read_text())
-            time.sleep(0.2)
-
-
 @pytest.fixture(scope="module")
 def provider(tmp_path_factory):
     """oidc-provider-mock on a free local port, with the three people predefined; yields its URL."""
@@ -56,7 +40,8 @@ def provider(tmp_path_factory):
     with open(log, "w") as output:
         process = subprocess.Popen(command, stdout=output, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
-    _wait_http(url + "/.well-known/openid-configuration", process, log)
+    wait_for_http(url + "/.well-known/openid-configuration", process, log,
+                  "le fournisseur OIDC de test n'a pas démarré")
     yield url
     process.terminate()
     process.wait(timeout=20)
@@ -67,8 +52,7 @@ def oidc_server(provider, _demo_template, tmp_path_factory, chromium_path):
     """The app in oidc mode: a secrets.toml in a temporary folder (the repository's .streamlit/ is left
     alone), the habilitations file, a copy of the demo database."""
     folder = tmp_path_factory.mktemp("serveur-oidc")
-    db = folder / "demo.duckdb"
-    shutil.copy(_demo_template, db)
+    db = demo_copy(_demo_template, folder)
     port = free_port()
     secrets = folder / "secrets.toml"
     secrets.write_text(
@@ -86,8 +70,7 @@ def oidc_server(provider, _demo_template, tmp_path_factory, chromium_path):
 
 
 def _sign_in(page, url: str, who: str) -> None:
-    page.goto(url)
-    wait_for_app(page)
+    open_page(page, url)
     page.get_by_role("button", name="Se connecter").click()
     page.get_by_role("button", name=who).click()
     page.wait_for_url(url + "/**", timeout=60_000)
@@ -106,8 +89,7 @@ def _nav(page, *, drawn: bool = True) -> set[str]:
 
 def test_reader_sees_the_dashboards_only_and_cannot_reach_import(oidc_server, page):
     url = oidc_server["url"]
-    page.goto(url)
-    wait_for_app(page)
+    open_page(page, url)
     assert page.get_by_text("Connectez-vous avec votre compte de la Ville").count() == 1
     assert _nav(page, drawn=False) == set()  # no menu before signing in
     _sign_in(page, url, "lecteur@paris.fr")
@@ -118,18 +100,16 @@ def test_reader_sees_the_dashboards_only_and_cannot_reach_import(oidc_server, pa
     for path, refusal in (("/import_donnees", "ne permet pas d'importer"),
                           ("/journal", "Le journal d'audit est réservé aux administrateurs"),
                           ("/referentiel", "La modification du référentiel est réservée aux administrateurs")):
-        page.goto(url + path)
-        wait_for_app(page)
+        open_page(page, url + path)
         assert page.get_by_text(refusal).count() == 1, path
         assert page.get_by_text("Import des fichiers mensuels").count() == 0, path
         assert page.locator('[data-testid="stFileUploader"]').count() == 0, path
         assert page.get_by_role("heading", name="Journal d'audit").count() == 0, path
         assert page.get_by_role("heading", name="Référentiel").count() == 0, path
-        assert page.locator('[data-testid="stException"]').count() == 0, path
+        no_exception(page, path)
     page.get_by_role("button", name="Se déconnecter").click()
     page.wait_for_timeout(1500)
-    page.goto(url)
-    wait_for_app(page)
+    open_page(page, url)
     assert page.get_by_role("button", name="Se connecter").count() == 1
     assert page.get_by_text("Connecté : lecteur@paris.fr").count() == 0
 
@@ -140,13 +120,10 @@ def test_referent_imports_only_its_direction_and_cancels_only_its_own(oidc_serve
     assert page.get_by_text("Connecté : referent.dpe@paris.fr (référent (DPE))").count() == 1
     nav = _nav(page)
     assert "Import" in nav and not nav & {"Journal d'audit", "Référentiel"}
-    page.goto(url + "/import_donnees")
-    wait_for_app(page)
+    open_page(page, url + "/import_donnees")
     path = tmp_path / "dpe_et_djs.csv"
     path.write_bytes(MIXED_FILE)
-    page.locator('[data-testid="stFileUploader"] input[type="file"]').set_input_files(str(path))
-    page.get_by_role("button", name="Importer ce fichier").wait_for(timeout=60_000)
-    wait_for_app(page)
+    upload(page, str(path), page.get_by_role("button", name="Importer ce fichier"))
     page.get_by_role("button", name="Importer ce fichier").click()
     refusal = page.get_by_text("refusé en entier")
     refusal.wait_for(timeout=60_000)
@@ -155,7 +132,7 @@ def test_referent_imports_only_its_direction_and_cancels_only_its_own(oidc_serve
     # Nothing of the file was stored, and only the demo import (not the référent's) is in the journal:
     # the référent has nothing of its own to cancel, so no cancel control is offered.
     assert page.get_by_text("Annuler un import").count() == 0
-    assert page.locator('[data-testid="stException"]').count() == 0
+    no_exception(page)
 
 
 def test_administrator_sees_administration_and_the_journal(oidc_server, page):
@@ -164,10 +141,9 @@ def test_administrator_sees_administration_and_the_journal(oidc_server, page):
     assert page.get_by_text("Connecté : chef.sru@paris.fr (administrateur)").count() == 1
     nav = _nav(page)
     assert {"Import", "Journal d'audit", "Référentiel"} <= nav
-    page.goto(url + "/journal")
-    wait_for_app(page)
+    open_page(page, url + "/journal")
     table = page.locator('[data-testid="stDataFrame"]').first
     table.wait_for(timeout=30_000)
     # The sign-ins of the two writers of this module are journaled (the reader's is not).
     assert page.get_by_text("ligne(s).").count() == 1
-    assert page.locator('[data-testid="stException"]').count() == 0
+    no_exception(page)

@@ -7,7 +7,7 @@ import subprocess
 
 import pytest
 
-from tests.navigateur.conftest import wait_for_app
+from tests.navigateur.conftest import open_page
 
 pytestmark = pytest.mark.navigateur
 
@@ -18,8 +18,7 @@ def _text(path) -> str:
 
 
 def test_fiche_button_downloads_the_direction_fiche(server, page, tmp_path):
-    page.goto(f"{server['url']}/direction?direction=DFA")
-    wait_for_app(page)
+    open_page(page, f"{server['url']}/direction?direction=DFA")
     with page.expect_download(timeout=120_000) as info:
         page.get_by_role("button", name="Fiche CODIR (PDF)").click()
     download = info.value
@@ -39,8 +38,7 @@ def test_printing_a_page_hides_the_chrome_and_prints_whole_tables(server, page, 
                            "WHERE p.direction = 'DDCT'")[0]
     last = db.query_one("SELECT r.parcours FROM resultats r JOIN parcours p ON p.code = r.parcours "
                         "WHERE p.direction = 'DDCT' ORDER BY r.parcours DESC LIMIT 1")[0]
-    page.goto(f"{server['url']}/direction?direction=DDCT")
-    wait_for_app(page)
+    open_page(page, f"{server['url']}/direction?direction=DDCT")
     assert page.locator('[data-testid="stSidebar"]').is_visible()
     assert not page.locator("table.tableau-impression").first.is_visible()
     page.emulate_media(media="print")

@@ -6,12 +6,11 @@ French notice. The English strings are listed here, independently of the overrid
 from __future__ import annotations
 
 import re
-import shutil
 import time
 
 import pytest
 
-from .conftest import running_app, screenshot, wait_for_app
+from .conftest import no_exception, open_page, screenshot, wait_for_app
 
 pytestmark = pytest.mark.navigateur
 
@@ -50,7 +49,7 @@ def english_in(page) -> list[str]:
 def assert_french(page, where: str) -> None:
     assert page.evaluate("document.documentElement.lang") == "fr", where
     assert english_in(page) == [], where
-    assert page.locator('[data-testid="stException"]').count() == 0, where
+    no_exception(page, where)
 
 
 def assert_headings_in_order(page, where: str) -> None:
@@ -60,26 +59,8 @@ def assert_headings_in_order(page, where: str) -> None:
     assert jumps == [], (where, levels)
 
 
-@pytest.fixture(scope="module")
-def reader_url(_demo_template, tmp_path_factory, chromium_path):
-    folder = tmp_path_factory.mktemp("lecteur_francais")
-    db = folder / "demo.duckdb"
-    shutil.copy(_demo_template, db)
-    with running_app(db, folder / "streamlit.log") as url:  # no identity configured: a reader
-        yield url
-
-
-@pytest.fixture
-def wide(browser):
-    context = browser.new_context(viewport={"width": 1440, "height": 900}, locale="fr-FR")
-    page = context.new_page()
-    yield page
-    context.close()
-
-
 def open_path(page, url: str) -> None:
-    page.goto(url)
-    wait_for_app(page)
+    open_page(page, url)
     page.wait_for_timeout(300)  # the override runs on the next DOM change: let it settle
 
 
@@ -91,12 +72,12 @@ def assert_notice(page, asked: str, label: str) -> None:
     assert "DJS-PISCINE –" not in text  # never the figures of another direction's parcours
 
 
-def test_every_page_speaks_french_to_a_reader(reader_url, wide):
-    page = wide
+def test_every_page_speaks_french_to_a_reader(reader_server, wide):
+    page = wide  # reader_server: no identity configured, a reader
     # The first page of a fresh server computes for seconds: it says so in French meanwhile (as soon as the
     # server can send it: while Python imports pandas and Plotly, nothing reaches the browser).
     started, seen = time.monotonic(), False
-    page.goto(f"{reader_url}/{READER_PAGES[0]}", wait_until="commit")
+    page.goto(f"{reader_server}/{READER_PAGES[0]}", wait_until="commit")
     while page.locator('[data-testid="stApp"][data-test-script-state="notRunning"]').count() == 0:
         assert time.monotonic() - started < 120, "la première page ne finit pas"
         seen = seen or page.get_by_text("Calcul de la page en cours").count() > 0
@@ -108,7 +89,7 @@ def test_every_page_speaks_french_to_a_reader(reader_url, wide):
     for index, path in enumerate(READER_PAGES):
         started = time.monotonic()
         if index:
-            open_path(page, f"{reader_url}/{path}")
+            open_path(page, f"{reader_server}/{path}")
         else:  # already opened above
             wait_for_app(page)
             page.wait_for_timeout(300)
@@ -140,7 +121,7 @@ def test_every_page_speaks_french_to_a_reader(reader_url, wide):
             assert_french(page, "liste sans résultat")
             page.keyboard.press("Escape")
     # a page the reader may not open: a French refusal, not « Page not found »
-    open_path(page, f"{reader_url}/import_donnees")
+    open_path(page, f"{reader_server}/import_donnees")
     assert_french(page, "import_donnees")
     assert page.get_by_text("ne permet pas d'importer des fichiers").count() == 1
 

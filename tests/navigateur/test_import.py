@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from .conftest import screenshot, wait_for_app
+from .conftest import no_exception, open_page, screenshot, upload, wait_for_app
 
 pytestmark = pytest.mark.navigateur
 
@@ -24,11 +24,8 @@ def _metric(page, label: str) -> str:
 def test_upload_check_preview_and_import(server, page, tmp_path):
     path = tmp_path / "dsol_octobre.csv"
     path.write_bytes(FILE)
-    page.goto(server["url"] + "/import_donnees")
-    wait_for_app(page)
-    page.locator('[data-testid="stFileUploader"] input[type="file"]').set_input_files(str(path))
-    page.get_by_text("Valeurs nouvelles").wait_for(timeout=60_000)
-    wait_for_app(page)
+    open_page(page, server["url"] + "/import_donnees")
+    upload(page, str(path), page.get_by_text("Valeurs nouvelles"))
     # The demo data leaves DSOL-AIDE-SOCIALE's October 2026 out: three new values.
     assert _metric(page, "Valeurs nouvelles") == "3"
     assert _metric(page, "Valeurs révisées") == "0"
@@ -37,5 +34,5 @@ def test_upload_check_preview_and_import(server, page, tmp_path):
     page.get_by_text("Import n°").first.wait_for(timeout=120_000)
     wait_for_app(page)
     assert page.get_by_text("3 nouvelle(s) valeur(s)").count() >= 1
-    assert page.locator('[data-testid="stException"]').count() == 0
+    no_exception(page)
     screenshot(page, "import_resultat")

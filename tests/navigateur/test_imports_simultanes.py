@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from contextlib import ExitStack
+
 import pytest
 
 from indicateurs.db import Database
 from indicateurs.setup import init_database
 
-from .conftest import running_app, wait_for_app
+from .conftest import new_page, no_exception, open_page, running_app, upload, wait_for_app
 
 pytestmark = pytest.mark.navigateur
 
@@ -22,18 +24,15 @@ def test_two_imports_clicked_together_both_succeed(browser, tmp_path):
     # No demo data: the results refresh that follows each import stays short, so the two imports overlap.
     db = tmp_path / "base.duckdb"
     init_database(db, utilisateur="tests")
-    with running_app(db, tmp_path / "streamlit.log", OBSERVATOIRE_ADMINISTRATEUR_LOCAL="admin.simultane") as url:
+    with (running_app(db, tmp_path / "streamlit.log", OBSERVATOIRE_ADMINISTRATEUR_LOCAL="admin.simultane") as url,
+          ExitStack() as contexts):
         pages = []
         for name, text in FILES.items():
             path = tmp_path / name
             path.write_bytes(text.encode("cp1252"))
-            context = browser.new_context(viewport={"width": 1400, "height": 1000}, locale="fr-FR")
-            page = context.new_page()
-            page.goto(url + "/import_donnees")
-            wait_for_app(page)
-            page.locator('[data-testid="stFileUploader"] input[type="file"]').set_input_files(str(path))
-            page.get_by_text("Valeurs nouvelles").wait_for(timeout=60_000)
-            wait_for_app(page)
+            page = contexts.enter_context(new_page(browser))
+            open_page(page, url + "/import_donnees")
+            upload(page, str(path), page.get_by_text("Valeurs nouvelles"))
             pages.append(page)
         buttons = [p.get_by_role("button", name="Importer ce fichier") for p in pages]
         for button in buttons:  # both clicks leave before either import is done
@@ -41,11 +40,9 @@ def test_two_imports_clicked_together_both_succeed(browser, tmp_path):
         for page in pages:
             page.get_by_text("Import n°").first.wait_for(timeout=180_000)
             wait_for_app(page)
-            assert page.locator('[data-testid="stException"]').count() == 0
+            no_exception(page)
             assert page.get_by_text("Conflict").count() == 0
             assert page.get_by_text("1 nouvelle(s) valeur(s)").count() >= 1
-        for page in pages:
-            page.context.close()
     stored = Database(db).query_df(
         "SELECT indicateur, valeur FROM valeurs WHERE parcours = 'DSOL-AIDE-SOCIALE' AND mois = DATE '2026-10-01' "
         "ORDER BY indicateur")

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from .conftest import screenshot, wait_for_app
+from .conftest import no_exception, open_page, screenshot
 
 pytestmark = pytest.mark.navigateur
 
@@ -40,43 +40,34 @@ HEAT_MAP = """() => {
 }"""
 
 
-@pytest.fixture
-def screen(browser):
-    context = browser.new_context(viewport={"width": 1440, "height": 900}, locale="fr-FR")
-    page = context.new_page()
-    yield page
-    context.close()
-
-
 def load(page, url: str) -> None:
-    page.goto(url)
-    wait_for_app(page)
+    open_page(page, url)
     page.wait_for_selector('[data-testid="stDataFrame"] .dvn-scroller', timeout=60_000)
-    assert page.locator('[data-testid="stException"]').count() == 0
+    no_exception(page)
 
 
-def test_nothing_is_cut_at_1440_by_900(server, screen):
+def test_nothing_is_cut_at_1440_by_900(server, wide):
     url = server["url"]
-    load(screen, url + "/")
-    assert screen.evaluate(CUT, ["parcours"]) == []
-    assert screen.get_by_text("12 mois de recul ou plus", exact=True).count() == 1
+    load(wide, url + "/")
+    assert wide.evaluate(CUT, ["parcours"]) == []
+    assert wide.get_by_text("12 mois de recul ou plus", exact=True).count() == 1
 
     # a filtered heat map: its title stays above the column groups and the indicators' names
-    load(screen, url + "/?direction=DPE")
-    screen.wait_for_selector(".js-plotly-plot .heatmaplayer image", timeout=60_000)
-    heat = screen.evaluate(HEAT_MAP)
+    load(wide, url + "/?direction=DPE")
+    wide.wait_for_selector(".js-plotly-plot .heatmaplayer image", timeout=60_000)
+    heat = wide.evaluate(HEAT_MAP)
     assert heat["names"] == 21
     assert heat["title_bottom"] <= heat["names_top"] and heat["title_bottom"] <= heat["headers_top"], heat
     assert heat["names_top"] >= heat["svg_top"] and heat["names_right"] <= heat["svg_right"] + 1, heat
-    screenshot(screen, "lecture_codir_carte_DPE")
+    screenshot(wide, "lecture_codir_carte_DPE")
 
     # every direction in one table, no inner scrolling, the score column whole
-    load(screen, url + "/direction")
-    assert screen.evaluate(CUT, ["directions"]) == []
-    height, visible = screen.evaluate(ROWS, "directions")
+    load(wide, url + "/direction")
+    assert wide.evaluate(CUT, ["directions"]) == []
+    height, visible = wide.evaluate(ROWS, "directions")
     assert height <= visible + 1, (height, visible)
 
-    load(screen, url + "/direction?direction=DVD")
-    assert screen.evaluate(CUT, ["parcours-direction", "resultats-direction"]) == []
-    assert screen.get_by_role("heading", name="Usagers", exact=True).count() == 1
-    screenshot(screen, "lecture_codir_direction_DVD")
+    load(wide, url + "/direction?direction=DVD")
+    assert wide.evaluate(CUT, ["parcours-direction", "resultats-direction"]) == []
+    assert wide.get_by_role("heading", name="Usagers", exact=True).count() == 1
+    screenshot(wide, "lecture_codir_direction_DVD")

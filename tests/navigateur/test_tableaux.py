@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from .conftest import screenshot, wait_for_app
+from .conftest import new_page, no_exception, open_page, screenshot, wait_for_app
 
 pytestmark = pytest.mark.navigateur
 
@@ -17,17 +17,19 @@ PAGES = [("Vue d'ensemble", "vue_ensemble", "Ce que la refonte a changé"),
          ("Méthodologie", "methodologie", "Glossaire")]
 
 
-def no_exception(page) -> None:
-    assert page.locator('[data-testid="stException"]').count() == 0
-
-
 def open_app(page, server, path: str = "") -> None:
     # The app's root first, then the shared link, as a reader who already has the app open.
-    page.goto(server["url"])
-    wait_for_app(page)
+    open_page(page, server["url"])
     if path:
-        page.goto(server["url"] + path)
-        wait_for_app(page)
+        open_page(page, server["url"] + path)
+
+
+def choose_direction(page, name: str) -> None:
+    """Pick ``name`` in the sidebar's direction select box and wait for the page to follow."""
+    selectbox = page.locator('[data-testid="stSidebar"] [data-testid="stSelectbox"]').filter(has_text="Direction")
+    selectbox.click()
+    page.get_by_role("option", name=name).click()
+    wait_for_app(page)
 
 
 def test_every_dashboard_page_opens_from_the_navigation_without_error(server, page):
@@ -45,18 +47,14 @@ def test_every_dashboard_page_opens_from_the_navigation_without_error(server, pa
 
 def test_changing_the_direction_updates_the_page_and_the_link(server, page):
     open_app(page, server, "/direction")
-    selectbox = page.locator('[data-testid="stSidebar"] [data-testid="stSelectbox"]').filter(has_text="Direction")
-    selectbox.click()
-    page.get_by_role("option", name="DPE – Propreté et Eau").click()
-    wait_for_app(page)
+    choose_direction(page, "DPE – Propreté et Eau")
     no_exception(page)
     assert "direction=DPE" in page.url
     assert page.get_by_role("heading", name="DPE – Propreté et Eau").count() == 1
     assert page.get_by_text("Demander l'enlèvement d'encombrants").count() >= 1
     screenshot(page, "tableaux_direction_DPE")
     # the link shares the view: opening it again shows the same direction
-    page.goto(page.url)
-    wait_for_app(page)
+    open_page(page, page.url)
     assert page.get_by_role("heading", name="DPE – Propreté et Eau").count() == 1
 
 
@@ -103,10 +101,7 @@ def test_not_yet_deployed_views_show_a_french_empty_state(server, page, path):
 
 def test_the_chosen_direction_follows_the_reader_from_page_to_page(server, page):
     open_app(page, server)
-    selectbox = page.locator('[data-testid="stSidebar"] [data-testid="stSelectbox"]').filter(has_text="Direction")
-    selectbox.click()
-    page.get_by_role("option", name="DPE – Propreté et Eau").click()
-    wait_for_app(page)
+    choose_direction(page, "DPE – Propreté et Eau")
     nav = page.locator('[data-testid="stSidebar"]')
     for title in ("Direction", "Parcours", "Les 4 engagements"):
         nav.get_by_role("link", name=title, exact=True).click()
@@ -135,13 +130,10 @@ OVERFLOWS = """() => {
 
 
 def test_reading_pages_fit_1440_pixels_without_cut_tables_or_markdown_bullets(server, browser):
-    context = browser.new_context(viewport={"width": 1440, "height": 900}, locale="fr-FR")
-    page = context.new_page()
-    try:
+    with new_page(browser, 1440, 900) as page:
         open_app(page, server)
         for slug in READING_PAGES:
-            page.goto(f"{server['url']}/{slug}")
-            wait_for_app(page)
+            open_page(page, f"{server['url']}/{slug}")
             no_exception(page)
             for expander in page.locator('[data-testid="stExpander"] summary:visible').all():
                 expander.click()  # tables kept in expanders must fit too once opened
@@ -157,5 +149,3 @@ def test_reading_pages_fit_1440_pixels_without_cut_tables_or_markdown_bullets(se
             if slug == "miroir":
                 ticks = [t.text_content() for t in page.locator('[data-testid="stPlotlyChart"] .xtick text').all()]
                 assert "0" in ticks and "+0" not in ticks, ticks
-    finally:
-        context.close()

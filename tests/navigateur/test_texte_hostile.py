@@ -7,7 +7,7 @@ import pytest
 
 from ui.texte import WORD_JOINER
 
-from .conftest import wait_for_app
+from .conftest import no_exception, open_page, upload
 
 pytestmark = pytest.mark.navigateur
 
@@ -22,13 +22,9 @@ NAMES = [
 def test_a_markdown_file_name_shows_literally_on_the_import_page(server, page, name):
     requests = []
     page.on("request", lambda r: requests.append(r.url))
-    page.goto(server["url"] + "/import_donnees")
-    wait_for_app(page)
-    page.locator('[data-testid="stFileUploader"] input[type="file"]').set_input_files(
-        files=[{"name": name, "mimeType": "text/csv", "buffer": CONTENT}])
+    open_page(page, server["url"] + "/import_donnees")
     heading = page.get_by_role("heading", name="Vérification de")
-    heading.wait_for(timeout=60_000)
-    wait_for_app(page)
+    upload(page, [{"name": name, "mimeType": "text/csv", "buffer": CONTENT}], heading)
     shown = heading.inner_text().replace(WORD_JOINER, "")  # invisible, only there to stop bare links
     main = page.locator('[data-testid="stMain"]')
     assert shown.strip() == f"Vérification de « {name} »"
@@ -40,4 +36,4 @@ def test_a_markdown_file_name_shows_literally_on_the_import_page(server, page, n
     rendered = heading.locator("strong, em, code, img, .katex, span[style*='color'], a:not([href^='#'])")
     assert rendered.count() == 0, [rendered.nth(i).evaluate("e => e.outerHTML") for i in range(rendered.count())]
     assert not [url for url in requests if "evil.example" in url]
-    assert page.locator('[data-testid="stException"]').count() == 0
+    no_exception(page)
