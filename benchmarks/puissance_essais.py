@@ -4,7 +4,8 @@ Run: ``nice -n 10 .venv/bin/python benchmarks/puissance_essais.py [--tirages 200
 same seeds as ``benchmarks/bench_statistique.py`` (gaussian series of 24–48 months, trend, seasonality,
 10 % missing months, AR(1) ρ ∈ {0, 0.3, 0.6}), so its numbers line up with the harness'. Every rule is
 computed on the same series; prints, per rule, false positives, 95 % coverage, power at 1 and 2 noise SD,
-the ratio to the known-noise oracle and CPU per series; writes benchmarks/mesures/puissance-essais.json.
+the ratio to the known-noise oracle and CPU per series. Results and conclusions (no rule raises power
+while keeping size): benchmarks/mesures/puissance-essais.md and .json.
 
 Rules (all on the engine's own design and headline linear form c·y):
 - ``moteur``: the engine as it is (modele.fit_gaussian: REML grid, widest interval within 0.15 units).
