@@ -117,8 +117,26 @@ def _bytes_sent(at) -> int:
     return sent_bytes(at)
 
 
+_SHARED_SCRIPT_CACHE = None
+
+
+def _share_compiled_scripts() -> None:
+    """Give every AppTest run the same ScriptCache: a real server compiles a page once per process, but
+    AppTest builds a new cache (and recompiles the page, 10-20 ms) on every run, which the floor's tiny
+    script hardly pays."""
+    global _SHARED_SCRIPT_CACHE
+    from streamlit.runtime.scriptrunner.script_cache import ScriptCache
+    from streamlit.testing.v1 import app_test
+
+    if _SHARED_SCRIPT_CACHE is None:
+        _SHARED_SCRIPT_CACHE = ScriptCache()
+        app_test.ScriptCache = lambda: _SHARED_SCRIPT_CACHE
+
+
 def _app_test(script: Path, page: str | None, params: dict):
     from streamlit.testing.v1 import AppTest
+
+    _share_compiled_scripts()
 
     at = AppTest.from_file(str(script), default_timeout=1800)
     for key, value in params.items():

@@ -63,7 +63,9 @@ def results_pending() -> bool:
     return data != results
 
 
-@st.cache_data(show_spinner=False, max_entries=8)
+# Shared, never copied: cache_data unpickled the whole referential on each call (about 19 per rerun of
+# Les 4 engagements). Callers only read it.
+@st.cache_resource(show_spinner=False, max_entries=8)
 def _referentiel(path: str, version: str) -> Referentiel:
     return read_referentiel(Database(resolve_path(path)))
 
