@@ -1,6 +1,6 @@
 """What the engine is worth, as measured by ``benchmarks/bench_statistique.py`` (figures copied from its
 output of 30 November 2026, 2,000 simulated series per cell; rerun on 1 December 2026 with the same
-figures, plus the known-ρ ceiling). Shown on the Méthodologie page; rerun the
+figures, plus the known-ρ ceiling; the ρ = 0.8 limit from benchmarks/puissance_essais.py). Shown on the Méthodologie page; rerun the
 benchmark and update this text whenever the engine's rules change."""
 
 MESURES = """
@@ -33,5 +33,10 @@ deçà des 90 % visés : le prix d'une corrélation estimée prudemment sur chaq
 atteignable sur des séries aussi courtes : le même test, à qui l'on donnerait la vraie corrélation (le bruit
 restant à estimer), ne détecterait que 93 %, 93 % et 86 % de ce que détecte l'oracle pour ρ = 0 ; 0,3 ; 0,6
 (fausses alertes 5,3 %, 5,1 %, 5,1 %). Mettre en commun la corrélation de plusieurs parcours gagnerait en
-puissance, mais le verdict d'un parcours dépendrait alors des données des autres : écarté.
+puissance, mais le verdict d'un parcours dépendrait alors des données des autres : écarté. D'autres règles
+ont été essayées (`benchmarks/puissance_essais.py` : corrélation estimée par vraisemblance restreinte, valeur
+critique par rééchantillonnage, table de valeurs critiques) : aucune ne gagne de puissance sans dépasser 6 % de
+fausses alertes. Au-delà des corrélations simulées ci-dessus, pour ρ = 0,8, les fausses alertes montent à 9,1 %
+et la couverture de l'intervalle descend à 90,9 % : sur une série très « collante » d'un mois sur l'autre, un
+signal isolé est à confirmer par les mois suivants.
 """
