@@ -19,7 +19,9 @@ banner()
 debut, fin, direction = sidebar_filters()
 
 
-@st.cache_data(show_spinner=False, max_entries=16)
+# Shared, read-only, never copied (cache_data unpickled every missing value on each rerun); few entries: at
+# 100 times the demo one entry for all directions holds hundreds of thousands of missing values.
+@st.cache_resource(show_spinner=False, max_entries=4)
 def _completude(path: str, data_version: int, direction: str | None):
     return completude(database(), direction=direction)
 
