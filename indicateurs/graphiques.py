@@ -277,6 +277,19 @@ def _fits(text: str, count: int, widest: int) -> bool:
     return count / widest * PLOT_WIDTH >= 8 * len(text) + 8
 
 
+def _segment_texts(values: list[int], column: str, widest: int, outside: list[list[str]]) -> list[str]:
+    """The label inside each segment of one verdict's bars; a label that does not fit goes to ``outside``
+    (shown after the end of its bar)."""
+    inside = []
+    for n, v in enumerate(values):
+        text = segment_label(column, v)
+        if text and not _fits(text, v, widest):
+            outside[n].append(text)
+            text = ""
+        inside.append(text)
+    return inside
+
+
 def stacked_counts(frame: pd.DataFrame, label_column: str, title: str, height: int | None = None) -> go.Figure:
     """Horizontal stacked bars of verdict counts (columns of ``COUNT_LABELS``), one bar per row of ``frame``.
 
@@ -296,13 +309,7 @@ def stacked_counts(frame: pd.DataFrame, label_column: str, title: str, height: i
             continue
         name = COUNT_LABELS[column]
         values = frame[column].astype(int).tolist()
-        inside = []
-        for n, v in enumerate(values):
-            text = segment_label(column, v)
-            if text and not _fits(text, v, widest):
-                outside[n].append(text)
-                text = ""
-            inside.append(text)
+        inside = _segment_texts(values, column, widest, outside)
         bars.append(dict(
             type="bar", y=labels, x=values, orientation="h", name=name,
             marker=dict(color=verdict_colour(verdict), line=dict(color=BLACK, width=0.8)),
@@ -364,19 +371,28 @@ def completeness_bars(frame: pd.DataFrame, month: date, selected: str | None = N
 
 # --- direction -----------------------------------------------------------------------------------------
 
-def effect_forest(effects: pd.DataFrame, title: str, estimate="effet", low="effet_bas", high="effet_haut",
-                  unit="effet_unite", verdict="verdict") -> go.Figure:
-    """Effects with the interval printed beside their verdict, one row per indicator, one panel per unit."""
+def _forest_panels(effects: pd.DataFrame, unit: str) -> tuple[list[str], go.Figure | None, pd.DataFrame]:
+    """The units present (one panel each, sized by its rows), the empty subplots, and ``effects`` with the
+    row label (« (baisse favorable) » where a fall is good); no figure when no effect has a unit."""
     units = [u for u in ("pt", "j", "%", "") if (effects[unit].fillna("") == u).any()]
     if not units:
-        return _layout(go.Figure(), title, 200)
+        return units, None, effects
     counts = [int((effects[unit].fillna("") == u).sum()) for u in units]
     fig = make_subplots(rows=len(units), cols=1, row_heights=counts, vertical_spacing=0.12 if len(units) > 1 else 0,
                         subplot_titles=[f"Changement {EFFECT_UNITS[u]}" for u in units])
-    seen = set()
     effects = effects.assign(etiquette=[
         f"{label} (baisse favorable)" if sens == "baisse" else label
         for label, sens in zip(effects["libelle_indicateur"].map(plain), effects.get("sens", [""] * len(effects)))])
+    return units, fig, effects
+
+
+def effect_forest(effects: pd.DataFrame, title: str, estimate="effet", low="effet_bas", high="effet_haut",
+                  unit="effet_unite", verdict="verdict") -> go.Figure:
+    """Effects with the interval printed beside their verdict, one row per indicator, one panel per unit."""
+    units, fig, effects = _forest_panels(effects, unit)
+    if fig is None:
+        return _layout(go.Figure(), title, 200)
+    seen = set()
     # Built as one dict (see ``_skeleton``): each add_trace, update_yaxes and add_vline with a row was its own
     # validated relayout (a third of the Direction page's first run).
     layout, traces, lines = _skeleton(fig), [], []
@@ -403,7 +419,7 @@ def effect_forest(effects: pd.DataFrame, title: str, estimate="effet", low="effe
             seen.add(v)
         lines.append(dict(type="line", x0=0, x1=0, xref=x_ref, y0=0, y1=1, yref=f"{y_ref} domain",
                           line=dict(color=BLACK, width=1)))
-    layout.update(_layout_keys(title, 150 + 34 * sum(counts) + 40 * len(units)), shapes=lines)
+    layout.update(_layout_keys(title, 150 + 34 * int(effects[unit].fillna("").isin(units).sum()) + 40 * len(units)), shapes=lines)
     for name, axis in layout.items():
         if name.startswith("xaxis"):
             axis.update(tickformat=FRENCH_TICKS)

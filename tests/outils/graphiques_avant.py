@@ -1,6 +1,7 @@
 """The chart builders of the Vue d'ensemble, Direction and Parcours pages as they were before issue 12 built
-them as one dict (commit c9fdbfb), kept verbatim as a reference: the new builders must return the same figures
-on the demo base. Test code only; nothing in the app imports this."""
+them as one dict (commit c9fdbfb), kept as a reference: the new builders must return the same figures on the
+demo base. Only how a figure is assembled changed, so the rules both share (segment labels, layout) are
+imported from indicateurs.graphiques rather than copied. Test code only; nothing in the app imports this."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from plotly.subplots import make_subplots
 
 from indicateurs.format_fr import format_month, format_number, format_percent
 from indicateurs.graphiques import (BLACK, BLUE, COUNT_VERDICTS, EFFECT_UNITS, FRENCH_TICKS, NNBSP, NO_RESULT, ORANGE,
-                                    VERDICT_LOOK, WHITE, _fits, _layout, finished, plain, segment_label, unit_hover,
+                                    VERDICT_LOOK, WHITE, _forest_panels, _layout, _segment_texts, finished, plain, unit_hover,
                                     verdict_colour)
 from indicateurs.tableaux import COUNT_LABELS, verdict_text
 
@@ -37,13 +38,7 @@ def stacked_counts(frame: pd.DataFrame, label_column: str, title: str, height: i
             continue
         name = COUNT_LABELS[column]
         values = frame[column].astype(int).tolist()
-        inside = []
-        for n, v in enumerate(values):
-            text = segment_label(column, v)
-            if text and not _fits(text, v, widest):
-                outside[n].append(text)
-                text = ""
-            inside.append(text)
+        inside = _segment_texts(values, column, widest, outside)
         fig.add_trace(go.Bar(
             y=labels, x=values, orientation="h", name=name,
             marker=dict(color=verdict_colour(verdict), line=dict(color=BLACK, width=0.8)),
@@ -104,16 +99,10 @@ def completeness_bars(frame: pd.DataFrame, month: date, selected: str | None = N
 def effect_forest(effects: pd.DataFrame, title: str, estimate="effet", low="effet_bas", high="effet_haut",
                   unit="effet_unite", verdict="verdict") -> go.Figure:
     """Effects with the interval printed beside their verdict, one row per indicator, one panel per unit."""
-    units = [u for u in ("pt", "j", "%", "") if (effects[unit].fillna("") == u).any()]
-    if not units:
+    units, fig, effects = _forest_panels(effects, unit)
+    if fig is None:
         return _layout(go.Figure(), title, 200)
-    counts = [int((effects[unit].fillna("") == u).sum()) for u in units]
-    fig = make_subplots(rows=len(units), cols=1, row_heights=counts, vertical_spacing=0.12 if len(units) > 1 else 0,
-                        subplot_titles=[f"Changement {EFFECT_UNITS[u]}" for u in units])
     seen = set()
-    effects = effects.assign(etiquette=[
-        f"{label} (baisse favorable)" if sens == "baisse" else label
-        for label, sens in zip(effects["libelle_indicateur"].map(plain), effects.get("sens", [""] * len(effects)))])
     for row, u in enumerate(units, start=1):
         part = effects[effects[unit].fillna("") == u]
         fig.update_yaxes(categoryorder="array", categoryarray=part["etiquette"].tolist()[::-1], row=row, col=1)
@@ -133,7 +122,7 @@ def effect_forest(effects: pd.DataFrame, title: str, estimate="effet", low="effe
             ), row=row, col=1)
             seen.add(v)
         fig.add_vline(x=0, line=dict(color=BLACK, width=1), row=row, col=1)
-    _layout(fig, title, 150 + 34 * sum(counts) + 40 * len(units))
+    _layout(fig, title, 150 + 34 * int(effects[unit].fillna("").isin(units).sum()) + 40 * len(units))
     fig.update_yaxes(automargin=True)
     fig.update_xaxes(tickformat=FRENCH_TICKS)
     return finished(fig)
