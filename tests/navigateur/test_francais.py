@@ -9,6 +9,7 @@ import re
 import time
 
 import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from .conftest import no_exception, open_page, screenshot, wait_for_app
 
@@ -129,6 +130,12 @@ def test_every_page_speaks_french_to_a_reader(reader_server, wide):
 def test_the_import_page_and_an_unknown_page_speak_french(server, wide):
     open_path(wide, server["url"] + "/import_donnees")
     uploader = wide.locator('[data-testid="stFileUploader"]')
+    # Under load the page can be seen between two runs: wait for the uploader, and say what was shown if not.
+    try:
+        uploader.wait_for(timeout=30_000)
+    except PlaywrightTimeout:
+        pytest.fail("pas de dépôt de fichiers sur la page d'import ; la page montrait : "
+                    + wide.locator("body").inner_text()[:1500])
     assert uploader.count() == 1
     text = uploader.inner_text()
     assert "Parcourir" in text and "Formats acceptés • CSV, XLSX, TXT" in text and "MB" not in text, text
