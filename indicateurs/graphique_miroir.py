@@ -36,11 +36,6 @@ def signed_ticks(low: float, high: float, count: int = 6) -> tuple[list[float], 
 
 def mirror_gap_chart(gaps: pd.DataFrame, titles: dict[str, str]) -> go.Figure:
     """Per mirror pair, each parcours's gap before and after deployment, with French signed ticks."""
-    fig = graphiques.mirror_dumbbells(gaps, titles)
     both = pd.concat([gaps["ecart_avant"], gaps["ecart_apres"]]).dropna() if len(gaps) else pd.Series(dtype=float)
-    if len(both):
-        values, labels = signed_ticks(float(both.min()), float(both.max()))
-        fig.update_xaxes(tickmode="array", tickvals=values, ticktext=labels)
-        if hasattr(fig, "_frozen_dict"):
-            fig._frozen_dict = None  # changed after graphiques marked it finished
-    return fig
+    ticks = signed_ticks(float(both.min()), float(both.max())) if len(both) else None
+    return graphiques.mirror_dumbbells(gaps, titles, ticks)

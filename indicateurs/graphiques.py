@@ -541,12 +541,12 @@ def overview_multiples(values: pd.DataFrame, verdicts: pd.DataFrame, deployment:
 
 # --- engagements ---------------------------------------------------------------------------------------
 
-def event_study_chart(rows: pd.DataFrame, overall: pd.DataFrame, title: str) -> go.Figure:
-    """Event study per indicator: the effect by period since deployment with its 95 % interval; the periods
-    before the deployment are placebo checks (they should be close to 0)."""
+def _event_panels(rows: pd.DataFrame, overall: pd.DataFrame) -> tuple[list[str], int, go.Figure | None]:
+    """The indicators of an event study in order, the grid's columns and its empty subplots, each titled by
+    its indicator and overall effect; no figure when there is no indicator."""
     codes = list(dict.fromkeys(rows["indicateur"]))
     if not codes:
-        return _layout(go.Figure(), title, 200)
+        return codes, 0, None
     overall = overall.set_index("indicateur") if len(overall) else overall
     titles = []
     for code in codes:
@@ -561,33 +561,56 @@ def event_study_chart(rows: pd.DataFrame, overall: pd.DataFrame, title: str) -> 
     nrows = int(np.ceil(len(codes) / cols))
     fig = make_subplots(rows=nrows, cols=cols, subplot_titles=titles, vertical_spacing=0.32 / nrows + 0.08,
                         horizontal_spacing=0.08)
+    return codes, cols, fig
+
+
+def _event_points(part: pd.DataFrame, placebo: bool, step: str, shown: set[str]) -> dict:
+    """The points of one indicator's event study before (placebo) or since its deployment, with their
+    intervals; in the legend once (``shown``: the names already there, this one added)."""
+    name = ("avant le déploiement (test placebo : devrait rester proche de 0)" if placebo
+            else "depuis le déploiement (effet)")
+    points = dict(
+        x=part["periode"], y=part["estimation"], mode="markers", name=name, legendgroup=name,
+        showlegend=name not in shown,
+        marker=dict(symbol="circle-open" if placebo else "circle", size=9,
+                    color=GREY if placebo else BLUE, line=dict(width=2, color="#777777" if placebo else BLUE)),
+        error_y=dict(type="data", symmetric=False, array=part["haut"] - part["estimation"],
+                     arrayminus=part["estimation"] - part["bas"], color="#777777" if placebo else BLUE,
+                     thickness=1.3),
+        customdata=np.stack([part["bas"], part["haut"], part["n"]], axis=-1),
+        hovertemplate=(f"%{{x}} {step} depuis le déploiement<br>effet : %{{y:+,.2f}}<br>"
+                       "intervalle à 95 % : [%{customdata[0]:,.2f} ; %{customdata[1]:,.2f}]<br>"
+                       "%{customdata[2]} parcours<extra></extra>"))
+    shown.add(name)
+    return points
+
+
+def event_study_chart(rows: pd.DataFrame, overall: pd.DataFrame, title: str) -> go.Figure:
+    """Event study per indicator: the effect by period since deployment with its 95 % interval; the periods
+    before the deployment are placebo checks (they should be close to 0)."""
+    codes, cols, fig = _event_panels(rows, overall)
+    if fig is None:
+        return _layout(go.Figure(), title, 200)
+    nrows = int(np.ceil(len(codes) / cols))
+    # Built as one dict (see ``_skeleton``): each add_trace, add_hline, add_vline and update_xaxes with a row was
+    # its own validated relayout (most of the 4 engagements page's first run).
+    layout, traces, lines = _skeleton(fig), [], []
     shown = set()
     for n, code in enumerate(codes):
-        r, c = n // cols + 1, n % cols + 1
+        x_ref, y_ref = _axis_refs(fig, n // cols + 1, n % cols + 1)
         data = rows[rows["indicateur"] == code]
         step = data["pas"].iloc[0]
         for placebo, part in data.groupby("placebo"):
-            name = ("avant le déploiement (test placebo : devrait rester proche de 0)" if placebo
-                    else "depuis le déploiement (effet)")
-            fig.add_trace(go.Scatter(
-                x=part["periode"], y=part["estimation"], mode="markers", name=name, legendgroup=name,
-                showlegend=name not in shown,
-                marker=dict(symbol="circle-open" if placebo else "circle", size=9,
-                            color=GREY if placebo else BLUE, line=dict(width=2, color="#777777" if placebo else BLUE)),
-                error_y=dict(type="data", symmetric=False, array=part["haut"] - part["estimation"],
-                             arrayminus=part["estimation"] - part["bas"], color="#777777" if placebo else BLUE,
-                             thickness=1.3),
-                customdata=np.stack([part["bas"], part["haut"], part["n"]], axis=-1),
-                hovertemplate=(f"%{{x}} {step} depuis le déploiement<br>effet : %{{y:+,.2f}}<br>"
-                               "intervalle à 95 % : [%{customdata[0]:,.2f} ; %{customdata[1]:,.2f}]<br>"
-                               "%{customdata[2]} parcours<extra></extra>")), row=r, col=c)
-            shown.add(name)
-        fig.add_hline(y=0, line=dict(color=BLACK, width=1), row=r, col=c)
-        fig.add_vline(x=-0.5, line=dict(color=BLACK, width=1, dash="dot"), row=r, col=c)
-        fig.update_xaxes(title_text=f"{step} depuis le déploiement", row=r, col=c, tickformat="d")
-    _layout(fig, title, 140 + 300 * nrows)
-    fig.update_annotations(font=dict(size=13))
-    return finished(fig)
+            traces.append(dict(type="scatter", xaxis=x_ref, yaxis=y_ref, **_event_points(part, placebo, step, shown)))
+        lines += [dict(type="line", xref=f"{x_ref} domain", x0=0, x1=1, yref=y_ref, y0=0, y1=0,
+                       line=dict(color=BLACK, width=1)),
+                  dict(type="line", xref=x_ref, x0=-0.5, x1=-0.5, yref=f"{y_ref} domain", y0=0, y1=1,
+                       line=dict(color=BLACK, width=1, dash="dot"))]
+        layout[x_ref.replace("x", "xaxis")].update(title=dict(text=f"{step} depuis le déploiement"), tickformat="d")
+    layout.update(_layout_keys(title, 140 + 300 * nrows), shapes=lines)
+    for note in layout.get("annotations", []):
+        note["font"] = {**note.get("font", {}), "size": 13}
+    return finished(go.Figure(dict(data=traces, layout=layout)))
 
 
 # --- agents ----------------------------------------------------------------------------------------------
@@ -610,84 +633,124 @@ QUADRANT_STYLE = {  # colour and marker of each situation: better on both sides,
 QUIET_SITUATIONS = ("pas de changement détectable des deux côtés", QUADRANT_INSUFFICIENT)
 
 
+def _situations(pairs: pd.DataFrame):
+    """Each situation present in ``pairs`` (in ``QUADRANT_STYLE``'s order) and its rows."""
+    for label in QUADRANT_STYLE:
+        part = pairs[pairs["quadrant"] == label]
+        if not part.empty:
+            yield label, part
+
+
+def _quadrant_points(label: str, part: pd.DataFrame) -> dict:
+    """The points of one situation of the win-win quadrant: its look, its intervals, its hover text."""
+    colour, symbol = QUADRANT_STYLE[label]
+    return dict(
+        x=part["oriente_usagers"], y=part["oriente_agents"], name=label,
+        mode="markers" if label in QUIET_SITUATIONS else "markers+text",
+        text=part["parcours"], textposition="top center", textfont=dict(size=10),
+        marker=dict(symbol=symbol, size=14, color=colour,
+                    line=dict(color=colour if symbol.endswith("-open") else BLACK,
+                              width=2 if symbol.endswith("-open") else 1)),
+        error_x=dict(type="data", symmetric=False, array=part["oriente_haut_usagers"] - part["oriente_usagers"],
+                     arrayminus=part["oriente_usagers"] - part["oriente_bas_usagers"], color="#AAAAAA", thickness=1),
+        error_y=dict(type="data", symmetric=False, array=part["oriente_haut_agents"] - part["oriente_agents"],
+                     arrayminus=part["oriente_agents"] - part["oriente_bas_agents"], color="#AAAAAA", thickness=1),
+        customdata=np.stack([part["libelle_parcours"].map(plain), part["verdict_affiche_usagers"],
+                             part["verdict_affiche_agents"]], axis=-1),
+        hovertemplate=("<b>%{text}</b> – %{customdata[0]}<br>usagers : %{customdata[1]}<br>"
+                       "agents : %{customdata[2]}<extra>" + label + "</extra>"))
+
+
 def win_win_quadrant(pairs: pd.DataFrame, users_label: str, agents_label: str, users_unit: str,
                      agents_unit: str) -> go.Figure:
     """Each parcours placed by its change for the users (x) and for the agents (y), both oriented so that
     right and up mean better; the situation (gagnant-gagnant…) comes from the two stored verdicts."""
-    fig = go.Figure()
-    for label, (colour, symbol) in QUADRANT_STYLE.items():
-        part = pairs[pairs["quadrant"] == label]
-        if part.empty:
-            continue
-        fig.add_trace(go.Scatter(
-            x=part["oriente_usagers"], y=part["oriente_agents"], name=label,
-            mode="markers" if label in QUIET_SITUATIONS else "markers+text",
-            text=part["parcours"], textposition="top center", textfont=dict(size=10),
-            marker=dict(symbol=symbol, size=14, color=colour,
-                        line=dict(color=colour if symbol.endswith("-open") else BLACK,
-                                  width=2 if symbol.endswith("-open") else 1)),
-            error_x=dict(type="data", symmetric=False, array=part["oriente_haut_usagers"] - part["oriente_usagers"],
-                         arrayminus=part["oriente_usagers"] - part["oriente_bas_usagers"], color="#AAAAAA",
-                         thickness=1),
-            error_y=dict(type="data", symmetric=False, array=part["oriente_haut_agents"] - part["oriente_agents"],
-                         arrayminus=part["oriente_agents"] - part["oriente_bas_agents"], color="#AAAAAA",
-                         thickness=1),
-            customdata=np.stack([part["libelle_parcours"].map(plain), part["verdict_affiche_usagers"],
-                                 part["verdict_affiche_agents"]], axis=-1),
-            hovertemplate=("<b>%{text}</b> – %{customdata[0]}<br>usagers : %{customdata[1]}<br>"
-                           "agents : %{customdata[2]}<extra>" + label + "</extra>")))
-    fig.add_hline(y=0, line=dict(color=BLACK, width=1))
-    fig.add_vline(x=0, line=dict(color=BLACK, width=1))
-    for x, y, text, xa, ya in ((1, 1, "gagnant-gagnant", "right", "top"),
-                               (0, 1, "agents gagnants,<br>usagers perdants", "left", "top"),
-                               (1, 0, "usagers gagnants,<br>agents perdants", "right", "bottom"),
-                               (0, 0, "perdant-perdant", "left", "bottom")):
-        fig.add_annotation(x=x, y=y, xref="paper", yref="paper", text=f"<i>{text}</i>", showarrow=False,
-                           xanchor=xa, yanchor=ya, font=dict(size=12, color="#555555"))
+    return finished(go.Figure(win_win_parts(pairs, users_label, agents_label, users_unit, agents_unit)))
+
+
+def win_win_parts(pairs: pd.DataFrame, users_label: str, agents_label: str, users_unit: str,
+                  agents_unit: str) -> dict:
+    """The figure of ``win_win_quadrant`` as one dict (``data``: a trace dict per situation present,
+    ``layout``), for a caller that still places its labels before ``go.Figure`` validates it once."""
+    traces = [dict(type="scatter", **_quadrant_points(label, part)) for label, part in _situations(pairs)]
     unit_x = EFFECT_UNITS.get(users_unit, "")
     unit_y = EFFECT_UNITS.get(agents_unit, "")
-    _layout(fig, f"{agents_label} (agents) face à {users_label} (usagers)", 520)
-    fig.update_xaxes(title_text=f"Usagers : {users_label}, changement {unit_x} (à droite = mieux)",
-                     zeroline=False, tickformat=",.1f")
-    fig.update_yaxes(title_text=f"Agents : changement {unit_y}<br>(en haut = mieux)", zeroline=False,
-                     tickformat=",.1f")
-    return finished(fig)
+    layout = _layout_keys(f"{agents_label} (agents) face à {users_label} (usagers)", 520)
+    layout.update(
+        shapes=[dict(type="line", xref="x domain", x0=0, x1=1, yref="y", y0=0, y1=0, line=dict(color=BLACK, width=1)),
+                dict(type="line", xref="x", x0=0, x1=0, yref="y domain", y0=0, y1=1, line=dict(color=BLACK, width=1))],
+        annotations=[dict(x=x, y=y, xref="paper", yref="paper", text=f"<i>{text}</i>", showarrow=False,
+                          xanchor=xa, yanchor=ya, font=dict(size=12, color="#555555"))
+                     for x, y, text, xa, ya in ((1, 1, "gagnant-gagnant", "right", "top"),
+                                                (0, 1, "agents gagnants,<br>usagers perdants", "left", "top"),
+                                                (1, 0, "usagers gagnants,<br>agents perdants", "right", "bottom"),
+                                                (0, 0, "perdant-perdant", "left", "bottom"))],
+        xaxis=dict(title=dict(text=f"Usagers : {users_label}, changement {unit_x} (à droite = mieux)"),
+                   zeroline=False, tickformat=",.1f"),
+        yaxis=dict(title=dict(text=f"Agents : changement {unit_y}<br>(en haut = mieux)"), zeroline=False,
+                   tickformat=",.1f"))
+    return dict(data=traces, layout=layout)
 
 
 # --- mirror survey -----------------------------------------------------------------------------------------
 
-def mirror_dumbbells(gaps: pd.DataFrame, titles: dict[str, str]) -> go.Figure:
-    """Per mirror pair, each parcours's gap (agents − users, in points) before (○) and after (●) deployment."""
+GAP_MARKS = (("ecart_avant", "avant le déploiement", "circle-open", BLACK),
+             ("ecart_apres", "depuis le déploiement", "circle", BLUE))  # column, legend name, symbol, colour
+
+
+def _dumbbells(data: pd.DataFrame, shown: set[str]) -> list[dict]:
+    """One mirror pair's traces: a grey bar from each parcours's gap before to its gap after, then the gaps
+    before (○) and after (●); each name in the legend once (``shown``: the names already there, updated)."""
+    both = data.dropna(subset=["ecart_avant", "ecart_apres"])
+    xs, ys = [], []
+    for r in both.itertuples():
+        xs += [r.ecart_avant, r.ecart_apres, None]
+        ys += [r.parcours, r.parcours, None]
+    traces = [dict(x=xs, y=ys, mode="lines", line=dict(color=GREY, width=2), showlegend=False, hoverinfo="skip")]
+    for column, name, symbol, colour in GAP_MARKS:
+        part = data.dropna(subset=[column])
+        traces.append(dict(
+            x=part[column], y=part["parcours"], mode="markers", name=name, legendgroup=name,
+            showlegend=name not in shown, marker=dict(symbol=symbol, size=11, color=colour,
+                                                      line=dict(width=2, color=colour)),
+            customdata=part["libelle_parcours"].map(plain),
+            hovertemplate=f"<b>%{{y}}</b> – %{{customdata}}<br>{name} : %{{x:+,.1f}} pt<extra></extra>"))
+        shown.add(name)
+    return traces
+
+
+def mirror_dumbbells(gaps: pd.DataFrame, titles: dict[str, str],
+                     ticks: tuple[list[float], list[str]] | None = None) -> go.Figure:
+    """Per mirror pair, each parcours's gap (agents − users, in points) before (○) and after (●) deployment.
+
+    ``ticks``: the gap axes' tick values and their labels, when the caller writes them itself."""
     pairs = [p for p in titles if p in set(gaps["paire"])]
     if not pairs:
-        return _layout(go.Figure(), "Écart de perception agents − usagers", 200)
+        layout = _layout_keys("Écart de perception agents − usagers", 200)
+        if ticks is not None:
+            layout["xaxis"] = dict(tickmode="array", tickvals=ticks[0], ticktext=ticks[1])
+        return finished(go.Figure(dict(data=[], layout=layout)))
     fig = make_subplots(rows=1, cols=len(pairs), subplot_titles=[titles[p] for p in pairs], shared_yaxes=True,
                         horizontal_spacing=0.04)
+    # Built as one dict (see ``_skeleton``): each add_trace, add_vline and update_xaxes with a column was its own
+    # validated relayout.
+    layout, traces, lines = _skeleton(fig), [], []
     shown = set()
     for n, pair in enumerate(pairs, start=1):
-        data = gaps[gaps["paire"] == pair]
-        both = data.dropna(subset=["ecart_avant", "ecart_apres"])
-        xs, ys = [], []
-        for r in both.itertuples():
-            xs += [r.ecart_avant, r.ecart_apres, None]
-            ys += [r.parcours, r.parcours, None]
-        fig.add_trace(go.Scatter(x=xs, y=ys, mode="lines", line=dict(color=GREY, width=2), showlegend=False,
-                                 hoverinfo="skip"), row=1, col=n)
-        for column, name, symbol, colour in (("ecart_avant", "avant le déploiement", "circle-open", BLACK),
-                                             ("ecart_apres", "depuis le déploiement", "circle", BLUE)):
-            part = data.dropna(subset=[column])
-            fig.add_trace(go.Scatter(
-                x=part[column], y=part["parcours"], mode="markers", name=name, legendgroup=name,
-                showlegend=name not in shown, marker=dict(symbol=symbol, size=11, color=colour,
-                                                          line=dict(width=2, color=colour)),
-                customdata=part["libelle_parcours"].map(plain),
-                hovertemplate=f"<b>%{{y}}</b> – %{{customdata}}<br>{name} : %{{x:+,.1f}} pt<extra></extra>"),
-                row=1, col=n)
-            shown.add(name)
-        fig.add_vline(x=0, line=dict(color=BLACK, width=1), row=1, col=n)
-        fig.update_xaxes(title_text="agents − usagers (points)", tickformat="+,.0f", row=1, col=n)
+        x_ref, y_ref = _axis_refs(fig, 1, n)
+        traces += [dict(type="scatter", xaxis=x_ref, yaxis=y_ref, **trace)
+                   for trace in _dumbbells(gaps[gaps["paire"] == pair], shown)]
+        lines.append(dict(type="line", xref=x_ref, x0=0, x1=0, yref=f"{y_ref} domain", y0=0, y1=1,
+                          line=dict(color=BLACK, width=1)))
+        layout[x_ref.replace("x", "xaxis")].update(title=dict(text="agents − usagers (points)"), tickformat="+,.0f")
     height = 160 + 22 * gaps["parcours"].nunique()
-    _layout(fig, "Écart de perception agents − usagers, avant et depuis le déploiement", height)
-    fig.update_yaxes(autorange="reversed", automargin=True)
-    fig.update_annotations(font=dict(size=13))
-    return finished(fig)
+    layout.update(_layout_keys("Écart de perception agents − usagers, avant et depuis le déploiement", height),
+                  shapes=lines)
+    for name, axis in layout.items():
+        if name.startswith("yaxis"):
+            axis.update(autorange="reversed", automargin=True)
+        elif name.startswith("xaxis") and ticks is not None:
+            axis.update(tickmode="array", tickvals=ticks[0], ticktext=ticks[1])
+    for note in layout.get("annotations", []):
+        note["font"] = {**note.get("font", {}), "size": 13}
+    return finished(go.Figure(dict(data=traces, layout=layout)))

@@ -1,15 +1,22 @@
-"""The charts of Vue d'ensemble, Direction and Parcours, now built as one dict and validated once (issue 12:
-their first run was mostly Plotly relayouts), are the same figures as before: compared with the old
-builders kept verbatim in ``tests/outils/graphiques_avant.py``, on the demo base."""
+"""The charts of Vue d'ensemble, Direction, Parcours, Les 4 engagements, Agents and Miroir, now built as one dict
+and validated once (issue 12: their first run was mostly Plotly relayouts), are the same figures as before:
+compared with the old builders kept in ``tests/outils/graphiques_avant.py``, on the demo base read as the pages
+read it, and on edge cases (no row, one row, missing values)."""
 
 from __future__ import annotations
 
 import json
 
+import pandas as pd
 import plotly.io as pio
 import pytest
 
 from indicateurs import changements, graphiques, tableaux
+from indicateurs.graphique_gagnant_gagnant import win_win_by_verdict
+from indicateurs.graphique_miroir import mirror_gap_chart
+from indicateurs.lecture_agents import placed_by_verdict
+from indicateurs.lecture_engagements import engagements_overview
+from indicateurs.lecture_miroir import mirror_verdicts
 from indicateurs.mois import parse_month_code
 from indicateurs.referentiel_store import read_referentiel
 from tests.outils import graphiques_avant as avant
@@ -33,7 +40,7 @@ def test_direction_charts_are_unchanged(demo, direction):
     effects = tableaux.direction_effects(db, ref, direction)
     assert len(effects)  # a real forest, with panels
     assert _json(graphiques.effect_forest(effects, "t")) == _json(avant.effect_forest(effects, "t"))
-    verdicts = tableaux.verdict_rows(db, ref, direction=direction)
+    verdicts = tableaux.verdict_rows(db, ref)
     status = tableaux.parcours_status(db, ref, verdicts, direction)
     assert _json(graphiques.stacked_counts(status, "code", "t")) == _json(avant.stacked_counts(status, "code", "t"))
 
@@ -61,3 +68,103 @@ def test_small_multiples_are_unchanged(demo, code):
     new = _json(graphiques.overview_multiples(values, verdicts, deployment, order))
     assert len(new["data"]) == len(order) and len(new["layout"]["shapes"]) == len(order)
     assert new == _json(avant.overview_multiples(values, verdicts, deployment, order))
+
+
+# --- Les 4 engagements, Agents, Miroir: same figures as the old builders (inputs read as their pages read them)
+
+
+@pytest.fixture(scope="module")
+def events(demo):
+    """Each engagement's event study and overall effects, as the 4 engagements page reads them."""
+    db, ref = demo
+    return [(part["evenements"], part["did"])
+            for part in engagements_overview(db, ref)["par_engagement"].values()]
+
+
+def test_event_studies_are_unchanged(events):
+    inputs = [(rows, did) for rows, did in events if len(rows)]
+    assert inputs  # real event studies, with subplots
+    for rows, did in inputs:
+        new = _json(graphiques.event_study_chart(rows, did, "t"))
+        codes = rows["indicateur"].nunique()
+        assert len(new["layout"]["shapes"]) == 2 * codes  # the 0 line and the deployment per subplot
+        assert new == _json(avant.event_study_chart(rows, did, "t"))
+
+
+def test_event_study_edge_cases_are_unchanged(events):
+    rows, did = next((r, d) for r, d in events if r["indicateur"].nunique() >= 3)
+    first = rows["indicateur"].iloc[0]
+    gaps = rows.copy()
+    gaps.loc[gaps.index[::3], ["estimation", "bas", "haut"]] = float("nan")  # missing estimates
+    three = rows[rows["indicateur"].isin(list(dict.fromkeys(rows["indicateur"]))[:3])]  # an empty fourth cell
+    cases = [(rows.iloc[:0], did), (rows.iloc[:1], did), (rows.iloc[:1], did.iloc[:0]),
+             (rows[rows["indicateur"] == first], did[did["indicateur"] != first]),  # no overall effect: no <sup>
+             (three, did), (gaps, did), (rows[~rows["placebo"]], did)]
+    for case_rows, case_did in cases:
+        new = _json(graphiques.event_study_chart(case_rows, case_did, "t"))
+        assert new == _json(avant.event_study_chart(case_rows, case_did, "t"))
+    layout = _json(graphiques.event_study_chart(three, did, "t"))["layout"]
+    assert "xaxis4" in layout and len(layout["shapes"]) == 2 * 3  # 2 × 2 cells, the last one empty
+
+
+@pytest.fixture(scope="module")
+def agent_pairs(demo):
+    """Each agents indicator's pairs and the labels and units the Agents page gives its quadrant."""
+    db, ref = demo
+    pairs = tableaux.agents_pairs(tableaux.verdict_rows(db, ref), ref)
+    return [(pair, ref.indicateur(ref.indicateur(code).lie_a).libelle, ref.indicateur(code).libelle,
+             pair["effet_unite_usagers"].iloc[0], pair["effet_unite_agents"].iloc[0])
+            for code, pair in pairs.groupby("indicateur_agents", sort=False)]
+
+
+def test_win_win_quadrants_are_unchanged(agent_pairs):
+    assert agent_pairs
+    spread = 0
+    for pair, *labels in agent_pairs:
+        new = _json(win_win_by_verdict(pair, *labels))
+        spread += sum(isinstance(t.get("textposition"), list) for t in new["data"])
+        assert new == _json(avant.win_win_by_verdict(pair, *labels))
+        placed = placed_by_verdict(pair)  # by estimate, with the points without coordinates
+        assert _json(graphiques.win_win_quadrant(placed, *labels)) == _json(avant.win_win_quadrant(placed, *labels))
+    assert spread  # some labels were spread
+
+
+def test_win_win_edge_cases_are_unchanged(agent_pairs):
+    pair, *labels = agent_pairs[0]
+    holes = pair.copy()
+    holes.loc[holes.index[::2], ["estimate_usagers", "low_usagers", "high_usagers"]] = float("nan")
+    for case in (pair.iloc[:0], pair.iloc[:1], holes, pd.concat([pair.iloc[:1]] * 3)):  # 3 labels on one place
+        assert _json(win_win_by_verdict(case, *labels)) == _json(avant.win_win_by_verdict(case, *labels))
+    assert (_json(graphiques.win_win_quadrant(pair.iloc[:0], *labels))
+            == _json(avant.win_win_quadrant(pair.iloc[:0], *labels)))
+
+
+@pytest.fixture(scope="module")
+def mirror(demo):
+    """The gaps the Miroir page draws and its pairs' titles."""
+    db, ref = demo
+    values = tableaux.mirror_values(db, ref, None)
+    gaps = tableaux.mirror_gaps_with_verdicts(tableaux.mirror_gaps(values, ref), mirror_verdicts(db, ref, None), ref)
+    titles = {users: f"Engagement {ref.indicateur(users).engagement} – {ref.indicateur(users).libelle.split(' (')[0]}"
+              for users, _agents in tableaux.mirror_pairs(ref)}
+    return tableaux.gaps_for_chart(gaps)[0], titles
+
+
+def test_mirror_charts_are_unchanged(mirror):
+    drawn, titles = mirror
+    assert len(drawn) and len(titles) >= 2
+    new = _json(mirror_gap_chart(drawn, titles))
+    assert new["layout"]["xaxis2"]["ticktext"] and len(new["layout"]["shapes"]) == len(titles)
+    assert new == _json(avant.mirror_gap_chart(drawn, titles))
+    assert _json(graphiques.mirror_dumbbells(drawn, titles)) == _json(avant.mirror_dumbbells(drawn, titles))
+
+
+def test_mirror_edge_cases_are_unchanged(mirror):
+    drawn, titles = mirror
+    first = next(iter(titles))
+    holes = drawn.copy()
+    holes.loc[holes.index[::2], "ecart_avant"] = float("nan")
+    for case, names in ((drawn.iloc[:0], titles), (drawn.iloc[:1], titles), (holes, titles),
+                        (drawn[drawn["paire"] == first], titles), (drawn, {first: titles[first]}),
+                        (drawn[drawn["paire"] != first], {first: titles[first]})):  # no pair drawn
+        assert _json(mirror_gap_chart(case, names)) == _json(avant.mirror_gap_chart(case, names))

@@ -1,7 +1,10 @@
-"""The chart builders of the Vue d'ensemble, Direction and Parcours pages as they were before issue 12 built
-them as one dict (commit c9fdbfb), kept as a reference: the new builders must return the same figures on the
-demo base. Only how a figure is assembled changed, so the rules both share (segment labels, layout) are
-imported from indicateurs.graphiques rather than copied. Test code only; nothing in the app imports this."""
+"""The chart builders as they were before issue 12 built them as one dict, kept as a reference: the new
+builders must return the same figures on the demo base. Vue d'ensemble, Direction and Parcours as before commit
+c9fdbfb; the event study (Les 4 engagements), the win-win quadrant (Agents) and the mirror dumbbells (Miroir),
+with the label spreading and the ticks their pages' modules then set on the built figure, as at commit 000aa98.
+Only how a figure is assembled changed, so the rules both share (segment labels, layout, placement by verdict,
+label positions, points drawn, signed ticks, each chart's traces) are imported from indicateurs rather than
+copied. Test code only; nothing in the app imports this."""
 
 from __future__ import annotations
 
@@ -14,8 +17,11 @@ from plotly.subplots import make_subplots
 
 from indicateurs.format_fr import format_month, format_number, format_percent
 from indicateurs.graphiques import (BLACK, BLUE, COUNT_VERDICTS, EFFECT_UNITS, FRENCH_TICKS, NNBSP, NO_RESULT, ORANGE,
-                                    VERDICT_LOOK, WHITE, _forest_panels, _layout, _segment_texts, finished, plain, unit_hover,
+                                    VERDICT_LOOK, WHITE, _dumbbells, _event_panels, _event_points, _forest_panels,
+                                    _layout, _quadrant_points, _segment_texts, _situations, finished, plain, unit_hover,
                                     verdict_colour)
+from indicateurs.graphique_gagnant_gagnant import drawn_points, label_positions
+from indicateurs.graphique_miroir import signed_ticks
 from indicateurs.tableaux import COUNT_LABELS, verdict_text
 
 
@@ -162,3 +168,105 @@ def overview_multiples(values: pd.DataFrame, verdicts: pd.DataFrame, deployment:
     # French numbers on every axis (« 35 000 », never Plotly's « 35k »): d3's ~r keeps the tick's digits.
     fig.update_yaxes(nticks=4, tickformat=FRENCH_TICKS)
     return finished(fig)
+
+
+def event_study_chart(rows: pd.DataFrame, overall: pd.DataFrame, title: str) -> go.Figure:
+    """graphiques.event_study_chart, a relayout per trace, line and axis."""
+    codes, cols, fig = _event_panels(rows, overall)
+    if fig is None:
+        return _layout(go.Figure(), title, 200)
+    nrows = int(np.ceil(len(codes) / cols))
+    shown = set()
+    for n, code in enumerate(codes):
+        r, c = n // cols + 1, n % cols + 1
+        data = rows[rows["indicateur"] == code]
+        step = data["pas"].iloc[0]
+        for placebo, part in data.groupby("placebo"):
+            fig.add_trace(go.Scatter(**_event_points(part, placebo, step, shown)), row=r, col=c)
+        fig.add_hline(y=0, line=dict(color=BLACK, width=1), row=r, col=c)
+        fig.add_vline(x=-0.5, line=dict(color=BLACK, width=1, dash="dot"), row=r, col=c)
+        fig.update_xaxes(title_text=f"{step} depuis le déploiement", row=r, col=c, tickformat="d")
+    _layout(fig, title, 140 + 300 * nrows)
+    fig.update_annotations(font=dict(size=13))
+    return finished(fig)
+
+
+def win_win_quadrant(pairs: pd.DataFrame, users_label: str, agents_label: str, users_unit: str,
+                     agents_unit: str) -> go.Figure:
+    """graphiques.win_win_quadrant, a relayout per trace, line and note."""
+    fig = go.Figure()
+    for label, part in _situations(pairs):
+        fig.add_trace(go.Scatter(**_quadrant_points(label, part)))
+    fig.add_hline(y=0, line=dict(color=BLACK, width=1))
+    fig.add_vline(x=0, line=dict(color=BLACK, width=1))
+    for x, y, text, xa, ya in ((1, 1, "gagnant-gagnant", "right", "top"),
+                               (0, 1, "agents gagnants,<br>usagers perdants", "left", "top"),
+                               (1, 0, "usagers gagnants,<br>agents perdants", "right", "bottom"),
+                               (0, 0, "perdant-perdant", "left", "bottom")):
+        fig.add_annotation(x=x, y=y, xref="paper", yref="paper", text=f"<i>{text}</i>", showarrow=False,
+                           xanchor=xa, yanchor=ya, font=dict(size=12, color="#555555"))
+    unit_x = EFFECT_UNITS.get(users_unit, "")
+    unit_y = EFFECT_UNITS.get(agents_unit, "")
+    _layout(fig, f"{agents_label} (agents) face à {users_label} (usagers)", 520)
+    fig.update_xaxes(title_text=f"Usagers : {users_label}, changement {unit_x} (à droite = mieux)",
+                     zeroline=False, tickformat=",.1f")
+    fig.update_yaxes(title_text=f"Agents : changement {unit_y}<br>(en haut = mieux)", zeroline=False,
+                     tickformat=",.1f")
+    return finished(fig)
+
+
+def mirror_dumbbells(gaps: pd.DataFrame, titles: dict[str, str]) -> go.Figure:
+    """graphiques.mirror_dumbbells, a relayout per trace, line and axis."""
+    pairs = [p for p in titles if p in set(gaps["paire"])]
+    if not pairs:
+        return _layout(go.Figure(), "Écart de perception agents − usagers", 200)
+    fig = make_subplots(rows=1, cols=len(pairs), subplot_titles=[titles[p] for p in pairs], shared_yaxes=True,
+                        horizontal_spacing=0.04)
+    shown = set()
+    for n, pair in enumerate(pairs, start=1):
+        for trace in _dumbbells(gaps[gaps["paire"] == pair], shown):
+            fig.add_trace(go.Scatter(**trace), row=1, col=n)
+        fig.add_vline(x=0, line=dict(color=BLACK, width=1), row=1, col=n)
+        fig.update_xaxes(title_text="agents − usagers (points)", tickformat="+,.0f", row=1, col=n)
+    height = 160 + 22 * gaps["parcours"].nunique()
+    _layout(fig, "Écart de perception agents − usagers, avant et depuis le déploiement", height)
+    fig.update_yaxes(autorange="reversed", automargin=True)
+    fig.update_annotations(font=dict(size=13))
+    return finished(fig)
+
+
+# graphique_gagnant_gagnant (labels spread on the built figure)
+
+def spread_labels(fig: go.Figure) -> go.Figure:
+    """Gives neighbouring labelled points alternate text positions so that their labels do not overlap."""
+    labelled = [t for t in fig.data if t.mode and "text" in t.mode and t.x is not None and len(t.x)]
+    if not labelled:
+        return fig
+    for trace, positions in zip(labelled, label_positions([(t.x, t.y) for t in labelled])):
+        trace.textposition = positions
+        trace.cliponaxis = False
+    return fig
+
+
+def win_win_by_verdict(pairs: pd.DataFrame, users_label: str, agents_label: str, users_unit: str,
+                       agents_unit: str) -> go.Figure:
+    """graphique_gagnant_gagnant.win_win_by_verdict, labels spread on the built figure."""
+    fig = win_win_quadrant(drawn_points(pairs), users_label, agents_label, users_unit, agents_unit)
+    fig = spread_labels(fig)
+    if hasattr(fig, "_frozen_dict"):
+        fig._frozen_dict = None  # changed after graphiques marked it finished
+    return fig
+
+
+# graphique_miroir (ticks set on the built figure)
+
+def mirror_gap_chart(gaps: pd.DataFrame, titles: dict[str, str]) -> go.Figure:
+    """Per mirror pair, each parcours's gap before and after deployment, with French signed ticks."""
+    fig = mirror_dumbbells(gaps, titles)
+    both = pd.concat([gaps["ecart_avant"], gaps["ecart_apres"]]).dropna() if len(gaps) else pd.Series(dtype=float)
+    if len(both):
+        values, labels = signed_ticks(float(both.min()), float(both.max()))
+        fig.update_xaxes(tickmode="array", tickvals=values, ticktext=labels)
+        if hasattr(fig, "_frozen_dict"):
+            fig._frozen_dict = None  # changed after graphiques marked it finished
+    return fig
