@@ -18,6 +18,7 @@ from datetime import date, datetime
 
 import numpy as np
 import pandas as pd
+from scipy import special
 
 from indicateurs.agregation import combine_effects
 from indicateurs.db import Database, retry_transient
@@ -365,11 +366,9 @@ def _aggregates(results: pd.DataFrame, values: pd.DataFrame, ref: Referentiel) -
     if not rows:
         return pd.DataFrame(columns=columns)
     table = pd.DataFrame(rows)
-    from scipy import stats
-
     t = table["effect"].where(~table["effect_log"], np.log1p(table["effect"] / 100)) / table["effect_se"]
     dof = table["effect_df"].replace(np.inf, 1e6)
-    table["p_value"] = 2 * stats.t.sf(np.abs(t), dof)
+    table["p_value"] = 2 * special.stdtr(dof, -np.abs(t))  # 2 · stats.t.sf(|t|, dof)
     low95 = [interval_at(se, d, (np.log1p(e / 100) if lg else e), 0.95, lg)
              for e, se, d, lg in zip(table["effect"], table["effect_se"], dof, table["effect_log"])]
     table["effect_low"], table["effect_high"] = [x[0] for x in low95], [x[1] for x in low95]

@@ -6,6 +6,7 @@ Pure functions on pandas objects (no database, no Streamlit):
 - ``did``: staggered difference-in-differences (Callaway & Sant'Anna 2021);
 - ``verdicts``: French verdicts, Benjamini–Hochberg across series, sentences;
 - ``modele``: the gaussian AR(1) and bounded count models behind the headline effect;
+- ``poisson``: the Poisson GLM (IRLS, statsmodels' algorithm) behind the count models, in numpy;
 - ``serie``: one parcours × indicateur series, end to end;
 - ``processus``: fits spread over worker processes.
 French numbers and months are written by ``indicateurs.format_fr``.

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-from scipy import special, stats
+from scipy import special
 
 from indicateurs.mois import to_month, to_months
 
@@ -158,9 +158,9 @@ def year_over_year(values, deployment_month, *, end_month=None) -> BeforeAfter:
     diff = float(np.mean(d))
     if n >= 2:
         se = float(np.std(d, ddof=1) / math.sqrt(n))
-        q = stats.t.ppf(0.975, n - 1)
+        q = special.stdtrit(n - 1, 0.975)  # stats.t.ppf(0.975, n − 1)
         low, high = diff - q * se, diff + q * se
-        p = float(2 * stats.t.sf(abs(diff) / se, n - 1)) if se > 0 else (1.0 if diff == 0 else 0.0)
+        p = float(2 * special.stdtr(n - 1, -abs(diff) / se)) if se > 0 else (1.0 if diff == 0 else 0.0)
         df = float(n - 1)
     else:
         low = high = p = df = math.nan

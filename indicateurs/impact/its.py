@@ -9,9 +9,14 @@ line and the pre-deployment trend carried on; ``slope`` is b3, the change of slo
   thumb: 2 lags for 5–27 points, 3 for 28–99, 4 for 100–272). Intervals and p-values use fixed-b
   critical values simulated for this design (see ``fixed_b.py``), not the normal quantile, because the
   normal quantile covers far below 95% on series of a few dozen months.
-- poisson: quasi-Poisson GLM, ``GLM(..., family=Poisson(), offset=offset).fit(scale="X2")``; effects as
+- poisson: quasi-Poisson GLM, as statsmodels' ``GLM(..., family=Poisson(), offset=offset).fit(scale="X2")``
+  (``poisson.fit_poisson`` with the Pearson dispersion, the same algorithm without statsmodels); effects as
   rate ratios exp(b), intervals exp(b ± z·se) with z = Φ⁻¹(0.975) = 1.959964 (this reproduces the
   Sicily reference to 6 decimals; 1.96 is off by one unit in the 6th decimal), normal p-values.
+
+Used by the tests and the Sicily reference only (the stored results come from ``modele``): the gaussian
+fit imports statsmodels when it runs, a test-time dependency (requirements-dev.txt), so that importing
+the engine never loads it.
 """
 
 from __future__ import annotations
@@ -21,14 +26,14 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
-import statsmodels.api as sm
-from scipy import stats
+from scipy import special
 
 from indicateurs.impact import fixed_b
 from indicateurs.impact.estimate import Estimate
+from indicateurs.impact.poisson import fit_poisson
 
 FAMILIES = ("gaussian", "poisson")
-Z95 = float(stats.norm.ppf(0.975))
+Z95 = float(special.ndtri(0.975))  # stats.norm.ppf(0.975)
 
 
 @dataclass(frozen=True)
@@ -147,6 +152,8 @@ def segmented_regression(df, y, time, post, *, family="gaussian", offset=None, m
 
 
 def _fit_gaussian(X, Xcf, yv, index, hac_lags, harmonics):
+    import statsmodels.api as sm  # tests only: see the module docstring
+
     n, k = X.shape
     lags = default_hac_lags(n) if hac_lags is None else int(hac_lags)
     if not 0 <= lags < n:
@@ -184,20 +191,22 @@ def _exp(x: float) -> float:
 def _fit_poisson(X, Xcf, yv, off, index, harmonics):
     if (yv < 0).any():
         raise ValueError("Counts must be non-negative for family='poisson'.")
-    res = sm.GLM(yv, X, family=sm.families.Poisson(), offset=off).fit(scale="X2")
+    res = fit_poisson(yv, X.to_numpy(), off, pearson_scale=True)
+    params = pd.Series(res.params, index=X.columns)
+    bse = pd.Series(res.bse, index=X.columns)
     effects = {}
     for name in ["level"] + (["slope"] if "slope" in X else []):
-        b, se = float(res.params[name]), float(res.bse[name])
-        p = float(2 * stats.norm.sf(abs(b / se)))
+        b, se = float(params[name]), float(bse[name])
+        p = float(2 * special.ndtr(-abs(b / se)))  # 2 · stats.norm.sf(|z|)
         effects[name] = Estimate(_exp(b), _exp(b - Z95 * se), _exp(b + Z95 * se), p, se)
-    cov = pd.DataFrame(np.asarray(res.cov_params()), index=X.columns, columns=X.columns)
+    cov = pd.DataFrame(res.cov, index=X.columns, columns=X.columns)
     cf_matrix = Xcf.to_numpy()
-    eta = cf_matrix @ res.params.to_numpy() + (off if off is not None else 0.0)
+    eta = cf_matrix @ res.params + (off if off is not None else 0.0)
     eta_se = np.sqrt(np.einsum("ij,jk,ik->i", cf_matrix, cov.to_numpy(), cf_matrix))
     with np.errstate(over="ignore"):
-        predictions = pd.DataFrame({"fitted": np.asarray(res.fittedvalues), "counterfactual": np.exp(eta),
+        predictions = pd.DataFrame({"fitted": res.mu, "counterfactual": np.exp(eta),
                                     "cf_low": np.exp(eta - Z95 * eta_se), "cf_high": np.exp(eta + Z95 * eta_se)},
                                    index=index)
     return SegmentedRegression("poisson", effects["level"], effects.get("slope"), X.shape[0],
-                               float(res.scale), None, harmonics, tuple(X.columns), res.params, cov,
+                               res.scale, None, harmonics, tuple(X.columns), params, cov,
                                predictions, Z95, "normal", res)

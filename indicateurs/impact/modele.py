@@ -18,20 +18,22 @@ the one giving the widest interval for the headline change is kept (a few dozen 
 down, and an underestimated ρ fakes changes: chosen by simulation, see benchmarks/bench_statistique.py).
 The headline change is mean(observed − counterfactual) over the months from deployment on, a linear form
 c·y whose variance σ²·c'Σc is exact given ρ. Student t quantiles on n − k − 1 degrees of freedom.
-Counts: Poisson GLM with log(exposure) offset, dispersion = max(1, Pearson χ²/(n − k)), t quantiles on
-n − k; the change is not estimable when the standard error of its log rate ratio exceeds ``MAX_LOG_SE``.
+Counts: Poisson GLM with log(exposure) offset (``poisson.fit_poisson``), dispersion = max(1, Pearson
+χ²/(n − k)), t quantiles on n − k; the change is not estimable when the standard error of its log rate
+ratio exceeds ``MAX_LOG_SE``.
 Every function works on numpy arrays; nothing here raises on odd data, it returns None instead.
 """
 
 from __future__ import annotations
 
 import math
-import warnings
 from dataclasses import dataclass
 from functools import lru_cache
 
 import numpy as np
 from scipy import special
+
+from indicateurs.impact.poisson import fit_poisson
 
 RHO_GRID = np.round(np.arange(-0.5, 0.951, 0.05), 2)
 RHO_TOLERANCE = 0.15
@@ -277,8 +279,6 @@ def fit_counts(y: np.ndarray, time: np.ndarray, post: np.ndarray, month: np.ndar
                *, harmonics: int, slope_change: bool) -> ModelFit | None:
     """Quasi-Poisson fit (dispersion floored at 1, t quantiles); None if it cannot be fitted or if the
     average change is not estimable (standard error of its log rate ratio above ``MAX_LOG_SE``)."""
-    import statsmodels.api as sm  # slow to import; only counts need it
-
     built = design(time, post, month, harmonics, slope_change)
     if built is None:
         return None
@@ -288,12 +288,9 @@ def fit_counts(y: np.ndarray, time: np.ndarray, post: np.ndarray, month: np.ndar
         return None
     off = np.zeros(n) if offset is None else np.asarray(offset, dtype=float)
     try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            res = sm.GLM(y, X, family=sm.families.Poisson(), offset=off).fit()
-    except (ValueError, np.linalg.LinAlgError, OverflowError, FloatingPointError):
+        beta = fit_poisson(y, X, off).params
+    except (ValueError, np.linalg.LinAlgError):
         return None
-    beta = np.asarray(res.params, dtype=float)
     if not np.all(np.isfinite(beta)):
         return None
     eta = X @ beta + off
