@@ -65,7 +65,8 @@ def drawn_points(pairs: pd.DataFrame) -> pd.DataFrame:
     Points without coordinates are not drawn; points all at the centre (no change on either side) hide one
     another beyond a few: neither is sent to the browser (at 100x the demo, megabytes of them).
     """
-    placed = placed_by_verdict(pairs).dropna(subset=["oriente_usagers", "oriente_agents"])
+    drawn = pairs[[*graphiques.QUADRANT_COLUMNS, "quadrant", "verdict_usagers", "verdict_agents"]]  # not the 30 others
+    placed = placed_by_verdict(drawn).dropna(subset=["oriente_usagers", "oriente_agents"])
     centre = (placed["oriente_usagers"] == 0) & (placed["oriente_agents"] == 0)
     return pd.concat([placed[~centre], placed[centre].head(CENTRE_POINTS)])
 

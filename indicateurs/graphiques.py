@@ -163,6 +163,18 @@ def _axis_refs(fig: go.Figure, row: int, col: int) -> tuple[str, str]:
     return axes.xaxis.plotly_name.replace("axis", ""), axes.yaxis.plotly_name.replace("axis", "")
 
 
+def _rows_by(frame: pd.DataFrame, key: str, columns: list[str]) -> dict[object, dict[str, np.ndarray]]:
+    """``columns`` of ``frame`` as numpy arrays, split by the value of ``key`` (first seen first, rows kept in
+    order; a missing key is left out): a chart's traces read from these instead of a filtered frame each (a
+    boolean filter of a wide frame per trace was most of a quadrant's time), and Plotly validates arrays
+    faster than Series."""
+    codes, keys = pd.factorize(frame[key])
+    arrays = {c: frame[c].to_numpy() for c in columns}
+    order = np.argsort(codes, kind="stable")
+    bounds = np.searchsorted(codes[order], np.arange(-1, len(keys) + 1))[1:]
+    return {k: {c: a[order[bounds[n]:bounds[n + 1]]] for c, a in arrays.items()} for n, k in enumerate(keys)}
+
+
 def _legend_marker(name: str, colour: str, symbol: str) -> go.Scatter:
     """An invisible point whose only job is a legend entry: symbol + colour + words."""
     hollow = symbol.endswith("-open") or symbol.startswith("line")
@@ -544,13 +556,13 @@ def overview_multiples(values: pd.DataFrame, verdicts: pd.DataFrame, deployment:
 def _event_panels(rows: pd.DataFrame, overall: pd.DataFrame) -> tuple[list[str], int, go.Figure | None]:
     """The indicators of an event study in order, the grid's columns and its empty subplots, each titled by
     its indicator and overall effect; no figure when there is no indicator."""
-    codes = list(dict.fromkeys(rows["indicateur"]))
+    first = rows.drop_duplicates("indicateur")
+    codes = first["indicateur"].tolist()
     if not codes:
         return codes, 0, None
     overall = overall.set_index("indicateur") if len(overall) else overall
     titles = []
-    for code in codes:
-        label = plain(rows.loc[rows["indicateur"] == code, "libelle_indicateur"].iloc[0])
+    for code, label in zip(codes, first["libelle_indicateur"].map(plain)):
         if len(overall) and code in overall.index:
             o = overall.loc[code]
             titles.append(f"{label}<br><sup>effet global {format_number(o['estimation'], 1, signed=True)} "
@@ -564,9 +576,10 @@ def _event_panels(rows: pd.DataFrame, overall: pd.DataFrame) -> tuple[list[str],
     return codes, cols, fig
 
 
-def _event_points(part: pd.DataFrame, placebo: bool, step: str, shown: set[str]) -> dict:
+def _event_points(part, placebo: bool, step: str, shown: set[str]) -> dict:
     """The points of one indicator's event study before (placebo) or since its deployment, with their
-    intervals; in the legend once (``shown``: the names already there, this one added)."""
+    intervals; in the legend once (``shown``: the names already there, this one added). ``part``: its rows, a
+    frame or its columns as arrays (``_rows_by``)."""
     name = ("avant le déploiement (test placebo : devrait rester proche de 0)" if placebo
             else "depuis le déploiement (effet)")
     points = dict(
@@ -596,12 +609,17 @@ def event_study_chart(rows: pd.DataFrame, overall: pd.DataFrame, title: str) -> 
     # its own validated relayout (most of the 4 engagements page's first run).
     layout, traces, lines = _skeleton(fig), [], []
     shown = set()
+    by_code = _rows_by(rows, "indicateur", ["placebo", "periode", "estimation", "bas", "haut", "n", "pas"])
     for n, code in enumerate(codes):
         x_ref, y_ref = _axis_refs(fig, n // cols + 1, n % cols + 1)
-        data = rows[rows["indicateur"] == code]
-        step = data["pas"].iloc[0]
-        for placebo, part in data.groupby("placebo"):
-            traces.append(dict(type="scatter", xaxis=x_ref, yaxis=y_ref, **_event_points(part, placebo, step, shown)))
+        data = by_code[code]
+        step = data["pas"][0]
+        for placebo in (False, True):  # the effect's points first, as a group-by of « placebo » gave them
+            chosen = data["placebo"] == placebo
+            if chosen.any():
+                part = {column: values[chosen] for column, values in data.items()}
+                traces.append(dict(type="scatter", xaxis=x_ref, yaxis=y_ref,
+                                   **_event_points(part, placebo, step, shown)))
         lines += [dict(type="line", xref=f"{x_ref} domain", x0=0, x1=1, yref=y_ref, y0=0, y1=0,
                        line=dict(color=BLACK, width=1)),
                   dict(type="line", xref=x_ref, x0=-0.5, x1=-0.5, yref=f"{y_ref} domain", y0=0, y1=1,
@@ -633,16 +651,22 @@ QUADRANT_STYLE = {  # colour and marker of each situation: better on both sides,
 QUIET_SITUATIONS = ("pas de changement détectable des deux côtés", QUADRANT_INSUFFICIENT)
 
 
+QUADRANT_COLUMNS = ["parcours", "libelle_parcours", "oriente_usagers", "oriente_bas_usagers", "oriente_haut_usagers",
+                    "oriente_agents", "oriente_bas_agents", "oriente_haut_agents", "verdict_affiche_usagers",
+                    "verdict_affiche_agents"]  # what the quadrant draws of each pair
+
+
 def _situations(pairs: pd.DataFrame):
-    """Each situation present in ``pairs`` (in ``QUADRANT_STYLE``'s order) and its rows."""
+    """Each situation present in ``pairs`` (in ``QUADRANT_STYLE``'s order) and its rows' columns as arrays."""
+    groups = _rows_by(pairs, "quadrant", QUADRANT_COLUMNS)
     for label in QUADRANT_STYLE:
-        part = pairs[pairs["quadrant"] == label]
-        if not part.empty:
-            yield label, part
+        if label in groups:
+            yield label, groups[label]
 
 
-def _quadrant_points(label: str, part: pd.DataFrame) -> dict:
-    """The points of one situation of the win-win quadrant: its look, its intervals, its hover text."""
+def _quadrant_points(label: str, part) -> dict:
+    """The points of one situation of the win-win quadrant: its look, its intervals, its hover text. ``part``:
+    its rows, a frame or its columns as arrays (``_rows_by``)."""
     colour, symbol = QUADRANT_STYLE[label]
     return dict(
         x=part["oriente_usagers"], y=part["oriente_agents"], name=label,
@@ -655,7 +679,7 @@ def _quadrant_points(label: str, part: pd.DataFrame) -> dict:
                      arrayminus=part["oriente_usagers"] - part["oriente_bas_usagers"], color="#AAAAAA", thickness=1),
         error_y=dict(type="data", symmetric=False, array=part["oriente_haut_agents"] - part["oriente_agents"],
                      arrayminus=part["oriente_agents"] - part["oriente_bas_agents"], color="#AAAAAA", thickness=1),
-        customdata=np.stack([part["libelle_parcours"].map(plain), part["verdict_affiche_usagers"],
+        customdata=np.stack([[plain(v) for v in part["libelle_parcours"]], part["verdict_affiche_usagers"],
                              part["verdict_affiche_agents"]], axis=-1),
         hovertemplate=("<b>%{text}</b> – %{customdata[0]}<br>usagers : %{customdata[1]}<br>"
                        "agents : %{customdata[2]}<extra>" + label + "</extra>"))

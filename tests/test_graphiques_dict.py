@@ -86,8 +86,9 @@ def test_event_studies_are_unchanged(events):
     assert inputs  # real event studies, with subplots
     for rows, did in inputs:
         new = _json(graphiques.event_study_chart(rows, did, "t"))
-        codes = rows["indicateur"].nunique()
-        assert len(new["layout"]["shapes"]) == 2 * codes  # the 0 line and the deployment per subplot
+        labels = rows.groupby("indicateur", sort=False)["libelle_indicateur"].first()
+        assert [note["text"].split("<br>")[0] for note in new["layout"]["annotations"]] == list(labels)
+        assert len(new["layout"]["shapes"]) == 2 * len(labels)  # the 0 line and the deployment per subplot
         assert new == _json(avant.event_study_chart(rows, did, "t"))
 
 

@@ -1,10 +1,11 @@
 """The chart builders as they were before issue 12 built them as one dict, kept as a reference: the new
 builders must return the same figures on the demo base. Vue d'ensemble, Direction and Parcours as before commit
-c9fdbfb; the event study (Les 4 engagements), the win-win quadrant (Agents) and the mirror dumbbells (Miroir),
-with the label spreading and the ticks their pages' modules then set on the built figure, as at commit 000aa98.
-Only how a figure is assembled changed, so the rules both share (segment labels, layout, placement by verdict,
-label positions, points drawn, signed ticks, each chart's traces) are imported from indicateurs rather than
-copied. Test code only; nothing in the app imports this."""
+c9fdbfb; the event study (Les 4 engagements), the win-win quadrant (Agents) and the mirror dumbbells (Miroir)
+as at commit 000aa98: a relayout per trace, line and axis, each trace fed a filtered frame (the new builders
+feed them numpy arrays), labels spread and ticks set on the built figure. Only how a figure is assembled
+changed, so the rules both share (segment labels, layout, placement by verdict, label positions, signed ticks,
+each trace's look and hover text) are imported from indicateurs rather than copied. Test code only; nothing in
+the app imports this."""
 
 from __future__ import annotations
 
@@ -17,11 +18,12 @@ from plotly.subplots import make_subplots
 
 from indicateurs.format_fr import format_month, format_number, format_percent
 from indicateurs.graphiques import (BLACK, BLUE, COUNT_VERDICTS, EFFECT_UNITS, FRENCH_TICKS, NNBSP, NO_RESULT, ORANGE,
-                                    VERDICT_LOOK, WHITE, _dumbbells, _event_panels, _event_points, _forest_panels,
-                                    _layout, _quadrant_points, _segment_texts, _situations, finished, plain, unit_hover,
-                                    verdict_colour)
-from indicateurs.graphique_gagnant_gagnant import drawn_points, label_positions
+                                    QUADRANT_STYLE, VERDICT_LOOK, WHITE, _dumbbells, _event_panels, _event_points,
+                                    _forest_panels, _layout, _quadrant_points, _segment_texts, finished, plain,
+                                    unit_hover, verdict_colour)
+from indicateurs.graphique_gagnant_gagnant import CENTRE_POINTS, label_positions
 from indicateurs.graphique_miroir import signed_ticks
+from indicateurs.lecture_agents import placed_by_verdict
 from indicateurs.tableaux import COUNT_LABELS, verdict_text
 
 
@@ -195,7 +197,10 @@ def win_win_quadrant(pairs: pd.DataFrame, users_label: str, agents_label: str, u
                      agents_unit: str) -> go.Figure:
     """graphiques.win_win_quadrant, a relayout per trace, line and note."""
     fig = go.Figure()
-    for label, part in _situations(pairs):
+    for label in QUADRANT_STYLE:
+        part = pairs[pairs["quadrant"] == label]
+        if part.empty:
+            continue
         fig.add_trace(go.Scatter(**_quadrant_points(label, part)))
     fig.add_hline(y=0, line=dict(color=BLACK, width=1))
     fig.add_vline(x=0, line=dict(color=BLACK, width=1))
@@ -251,7 +256,11 @@ def spread_labels(fig: go.Figure) -> go.Figure:
 def win_win_by_verdict(pairs: pd.DataFrame, users_label: str, agents_label: str, users_unit: str,
                        agents_unit: str) -> go.Figure:
     """graphique_gagnant_gagnant.win_win_by_verdict, labels spread on the built figure."""
-    fig = win_win_quadrant(drawn_points(pairs), users_label, agents_label, users_unit, agents_unit)
+    placed = placed_by_verdict(pairs)
+    placed = placed.dropna(subset=["oriente_usagers", "oriente_agents"])
+    centre = (placed["oriente_usagers"] == 0) & (placed["oriente_agents"] == 0)
+    placed = pd.concat([placed[~centre], placed[centre].head(CENTRE_POINTS)])
+    fig = win_win_quadrant(placed, users_label, agents_label, users_unit, agents_unit)
     fig = spread_labels(fig)
     if hasattr(fig, "_frozen_dict"):
         fig._frozen_dict = None  # changed after graphiques marked it finished
