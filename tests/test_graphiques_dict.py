@@ -125,19 +125,22 @@ def test_win_win_quadrants_are_unchanged(agent_pairs):
         new = _json(win_win_by_verdict(pair, *labels))
         spread += sum(isinstance(t.get("textposition"), list) for t in new["data"])
         assert new == _json(avant.win_win_by_verdict(pair, *labels))
-        placed = placed_by_verdict(pair)  # by estimate, with the points without coordinates
-        assert _json(graphiques.win_win_quadrant(placed, *labels)) == _json(avant.win_win_quadrant(placed, *labels))
     assert spread  # some labels were spread
+    pair, *labels = agent_pairs[0]
+    placed = placed_by_verdict(pair)  # the quadrant alone: every point, the ones without coordinates too
+    assert _json(graphiques.win_win_quadrant(placed, *labels)) == _json(avant.win_win_quadrant(placed, *labels))
 
 
 def test_win_win_edge_cases_are_unchanged(agent_pairs):
     pair, *labels = agent_pairs[0]
-    holes = pair.copy()
-    holes.loc[holes.index[::2], ["estimate_usagers", "low_usagers", "high_usagers"]] = float("nan")
+    holes = pair.copy()  # a side without estimate (données insuffisantes), a missing interval
+    holes.loc[holes.index[::3], ["oriente_usagers", "oriente_bas_usagers", "oriente_haut_usagers"]] = float("nan")
+    holes.loc[holes.index[1::3], "oriente_haut_agents"] = float("nan")
+    assert len(win_win_by_verdict(holes, *labels).data) and holes["oriente_usagers"].isna().any()
     for case in (pair.iloc[:0], pair.iloc[:1], holes, pd.concat([pair.iloc[:1]] * 3)):  # 3 labels on one place
         assert _json(win_win_by_verdict(case, *labels)) == _json(avant.win_win_by_verdict(case, *labels))
-    assert (_json(graphiques.win_win_quadrant(pair.iloc[:0], *labels))
-            == _json(avant.win_win_quadrant(pair.iloc[:0], *labels)))
+    for case in (pair.iloc[:0], holes):  # the quadrant alone draws the points without coordinates too
+        assert _json(graphiques.win_win_quadrant(case, *labels)) == _json(avant.win_win_quadrant(case, *labels))
 
 
 @pytest.fixture(scope="module")
