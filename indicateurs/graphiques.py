@@ -10,6 +10,8 @@ use the French month names given in the chart's locale (see ``ui.graphique``).
 
 from __future__ import annotations
 
+import copy
+import functools
 import html
 from datetime import date
 
@@ -173,6 +175,31 @@ def _rows_by(frame: pd.DataFrame, key: str, columns: list[str]) -> dict[object, 
     order = np.argsort(codes, kind="stable")
     bounds = np.searchsorted(codes[order], np.arange(-1, len(keys) + 1))[1:]
     return {k: {c: a[order[bounds[n]:bounds[n + 1]]] for c, a in arrays.items()} for n, k in enumerate(keys)}
+
+
+def _grid(rows: int, cols: int, subplot_titles: list[str], **options) -> tuple[dict, tuple]:
+    """What ``make_subplots(rows, cols, subplot_titles, **options)`` lays out, as a dict (see ``_skeleton``),
+    and each subplot's (x, y) references by row then column (``_axis_refs``).
+
+    make_subplots validates every axis and title (tens of ms a chart): the untitled grid is built once per
+    process (the same few shapes come back on every page and after every import), then copied and titled.
+    """
+    key = tuple((name, tuple(value) if isinstance(value, list) else value) for name, value in sorted(options.items()))
+    layout, refs = _grid_template(rows, cols, tuple(bool(t) for t in subplot_titles), key)
+    layout = copy.deepcopy(layout)
+    notes = iter(layout.get("annotations", []))  # one per non-empty title, in order
+    for text in subplot_titles:
+        if text:
+            next(notes)["text"] = text
+    return layout, refs
+
+
+@functools.lru_cache(maxsize=64)
+def _grid_template(rows: int, cols: int, titled: tuple[bool, ...], options: tuple) -> tuple[dict, tuple]:
+    fig = make_subplots(rows=rows, cols=cols, subplot_titles=["·" if t else "" for t in titled],
+                        **{name: list(value) if isinstance(value, tuple) else value for name, value in options})
+    refs = tuple(tuple(_axis_refs(fig, r, c) for c in range(1, cols + 1)) for r in range(1, rows + 1))
+    return _skeleton(fig), refs
 
 
 def _legend_marker(name: str, colour: str, symbol: str) -> go.Scatter:
@@ -383,34 +410,35 @@ def completeness_bars(frame: pd.DataFrame, month: date, selected: str | None = N
 
 # --- direction -----------------------------------------------------------------------------------------
 
-def _forest_panels(effects: pd.DataFrame, unit: str) -> tuple[list[str], go.Figure | None, pd.DataFrame]:
-    """The units present (one panel each, sized by its rows), the empty subplots, and ``effects`` with the
-    row label (« (baisse favorable) » where a fall is good); no figure when no effect has a unit."""
+def _forest_panels(effects: pd.DataFrame, unit: str) -> tuple[list[str], dict | None, pd.DataFrame]:
+    """The units present (one panel each, sized by its rows), the grid of subplots (``make_subplots``'s
+    arguments), and ``effects`` with the row label (« (baisse favorable) » where a fall is good); no grid when
+    no effect has a unit."""
     units = [u for u in ("pt", "j", "%", "") if (effects[unit].fillna("") == u).any()]
     if not units:
         return units, None, effects
     counts = [int((effects[unit].fillna("") == u).sum()) for u in units]
-    fig = make_subplots(rows=len(units), cols=1, row_heights=counts, vertical_spacing=0.12 if len(units) > 1 else 0,
-                        subplot_titles=[f"Changement {EFFECT_UNITS[u]}" for u in units])
+    grid = dict(rows=len(units), cols=1, row_heights=counts, vertical_spacing=0.12 if len(units) > 1 else 0,
+                subplot_titles=[f"Changement {EFFECT_UNITS[u]}" for u in units])
     effects = effects.assign(etiquette=[
         f"{label} (baisse favorable)" if sens == "baisse" else label
         for label, sens in zip(effects["libelle_indicateur"].map(plain), effects.get("sens", [""] * len(effects)))])
-    return units, fig, effects
+    return units, grid, effects
 
 
 def effect_forest(effects: pd.DataFrame, title: str, estimate="effet", low="effet_bas", high="effet_haut",
                   unit="effet_unite", verdict="verdict") -> go.Figure:
     """Effects with the interval printed beside their verdict, one row per indicator, one panel per unit."""
-    units, fig, effects = _forest_panels(effects, unit)
-    if fig is None:
+    units, grid, effects = _forest_panels(effects, unit)
+    if grid is None:
         return _layout(go.Figure(), title, 200)
     seen = set()
     # Built as one dict (see ``_skeleton``): each add_trace, update_yaxes and add_vline with a row was its own
     # validated relayout (a third of the Direction page's first run).
-    layout, traces, lines = _skeleton(fig), [], []
+    (layout, refs), traces, lines = _grid(**grid), [], []
     for row, u in enumerate(units, start=1):
         part = effects[effects[unit].fillna("") == u]
-        x_ref, y_ref = _axis_refs(fig, row, 1)
+        x_ref, y_ref = refs[row - 1][0]
         layout[y_ref.replace("y", "yaxis")].update(categoryorder="array", automargin=True,
                                                    categoryarray=part["etiquette"].tolist()[::-1])
         for v, group in part.groupby(verdict, sort=False):
@@ -516,17 +544,16 @@ def overview_multiples(values: pd.DataFrame, verdicts: pd.DataFrame, deployment:
     symbols = dict(zip(verdicts["indicateur"], verdicts["symbole"])) if len(verdicts) else {}
     labels = values.drop_duplicates("indicateur").set_index("indicateur")["libelle_indicateur"]
     titles = [f"{symbols.get(c, '–')} {plain(labels[c])}" for c in codes]
-    fig = make_subplots(rows=rows, cols=cols, subplot_titles=titles, vertical_spacing=0.5 / rows,
-                        horizontal_spacing=0.06)
+    layout, refs = _grid(rows=rows, cols=cols, subplot_titles=titles, vertical_spacing=0.5 / rows,
+                         horizontal_spacing=0.06)
     by_code = dict(tuple(values.groupby("indicateur")))
     # Built as one dict (see ``_skeleton``): one relayout per subplot made this chart most of the Parcours
     # page's first run (0.45 -> 0.28 s CPU for 21 subplots).
-    layout = _skeleton(fig)
     traces, lines = [], []
     for n, code in enumerate(codes):
         data = by_code[code]
         fmt, suffix = unit_hover(data["unite"].iloc[0])
-        x_ref, y_ref = _axis_refs(fig, n // cols + 1, n % cols + 1)
+        x_ref, y_ref = refs[n // cols][n % cols]
         traces.append(dict(type="scatter", x=data["mois"], y=data["valeur"], mode="lines",
                            line=dict(color=BLACK, width=1.5), showlegend=False, name=labels[code],
                            hovertemplate=f"%{{x|%b %Y}} : %{{y:{fmt}}}{suffix}<extra>{labels[code]}</extra>",
@@ -553,13 +580,13 @@ def overview_multiples(values: pd.DataFrame, verdicts: pd.DataFrame, deployment:
 
 # --- engagements ---------------------------------------------------------------------------------------
 
-def _event_panels(rows: pd.DataFrame, overall: pd.DataFrame) -> tuple[list[str], int, go.Figure | None]:
-    """The indicators of an event study in order, the grid's columns and its empty subplots, each titled by
-    its indicator and overall effect; no figure when there is no indicator."""
+def _event_panels(rows: pd.DataFrame, overall: pd.DataFrame) -> tuple[list[str], dict | None]:
+    """The indicators of an event study in order and the grid of subplots (``make_subplots``'s arguments),
+    each titled by its indicator and overall effect; no grid when there is no indicator."""
     first = rows.drop_duplicates("indicateur")
     codes = first["indicateur"].tolist()
     if not codes:
-        return codes, 0, None
+        return codes, None
     overall = overall.set_index("indicateur") if len(overall) else overall
     titles = []
     for code, label in zip(codes, first["libelle_indicateur"].map(plain)):
@@ -571,9 +598,8 @@ def _event_panels(rows: pd.DataFrame, overall: pd.DataFrame) -> tuple[list[str],
             titles.append(label)
     cols = min(2, len(codes))
     nrows = int(np.ceil(len(codes) / cols))
-    fig = make_subplots(rows=nrows, cols=cols, subplot_titles=titles, vertical_spacing=0.32 / nrows + 0.08,
-                        horizontal_spacing=0.08)
-    return codes, cols, fig
+    return codes, dict(rows=nrows, cols=cols, subplot_titles=titles, vertical_spacing=0.32 / nrows + 0.08,
+                       horizontal_spacing=0.08)
 
 
 def _event_points(part, placebo: bool, step: str, shown: set[str]) -> dict:
@@ -601,17 +627,17 @@ def _event_points(part, placebo: bool, step: str, shown: set[str]) -> dict:
 def event_study_chart(rows: pd.DataFrame, overall: pd.DataFrame, title: str) -> go.Figure:
     """Event study per indicator: the effect by period since deployment with its 95 % interval; the periods
     before the deployment are placebo checks (they should be close to 0)."""
-    codes, cols, fig = _event_panels(rows, overall)
-    if fig is None:
+    codes, grid = _event_panels(rows, overall)
+    if grid is None:
         return _layout(go.Figure(), title, 200)
-    nrows = int(np.ceil(len(codes) / cols))
     # Built as one dict (see ``_skeleton``): each add_trace, add_hline, add_vline and update_xaxes with a row was
     # its own validated relayout (most of the 4 engagements page's first run).
-    layout, traces, lines = _skeleton(fig), [], []
+    (layout, refs), traces, lines = _grid(**grid), [], []
+    nrows, cols = grid["rows"], grid["cols"]
     shown = set()
     by_code = _rows_by(rows, "indicateur", ["placebo", "periode", "estimation", "bas", "haut", "n", "pas"])
     for n, code in enumerate(codes):
-        x_ref, y_ref = _axis_refs(fig, n // cols + 1, n % cols + 1)
+        x_ref, y_ref = refs[n // cols][n % cols]
         data = by_code[code]
         step = data["pas"][0]
         for placebo in (False, True):  # the effect's points first, as a group-by of « placebo » gave them
@@ -754,14 +780,14 @@ def mirror_dumbbells(gaps: pd.DataFrame, titles: dict[str, str],
         if ticks is not None:
             layout["xaxis"] = dict(tickmode="array", tickvals=ticks[0], ticktext=ticks[1])
         return finished(go.Figure(dict(data=[], layout=layout)))
-    fig = make_subplots(rows=1, cols=len(pairs), subplot_titles=[titles[p] for p in pairs], shared_yaxes=True,
-                        horizontal_spacing=0.04)
+    layout, refs = _grid(rows=1, cols=len(pairs), subplot_titles=[titles[p] for p in pairs], shared_yaxes=True,
+                         horizontal_spacing=0.04)
     # Built as one dict (see ``_skeleton``): each add_trace, add_vline and update_xaxes with a column was its own
     # validated relayout.
-    layout, traces, lines = _skeleton(fig), [], []
+    traces, lines = [], []
     shown = set()
     for n, pair in enumerate(pairs, start=1):
-        x_ref, y_ref = _axis_refs(fig, 1, n)
+        x_ref, y_ref = refs[0][n - 1]
         traces += [dict(type="scatter", xaxis=x_ref, yaxis=y_ref, **trace)
                    for trace in _dumbbells(gaps[gaps["paire"] == pair], shown)]
         lines.append(dict(type="line", xref=x_ref, x0=0, x1=0, yref=f"{y_ref} domain", y0=0, y1=1,

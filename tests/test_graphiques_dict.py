@@ -172,3 +172,15 @@ def test_mirror_edge_cases_are_unchanged(mirror):
                         (drawn[drawn["paire"] == first], titles), (drawn, {first: titles[first]}),
                         (drawn[drawn["paire"] != first], {first: titles[first]})):  # no pair drawn
         assert _json(mirror_gap_chart(case, names)) == _json(avant.mirror_gap_chart(case, names))
+
+
+def test_a_grid_built_once_is_titled_as_make_subplots_titles_it():
+    from plotly.subplots import make_subplots
+
+    options = dict(vertical_spacing=0.2, horizontal_spacing=0.08, row_heights=[2, 1])
+    for titles in (["a", "", "c<br><sup>d</sup>"], ["e", "f", ""], []):  # the same grid, titled three ways
+        layout, refs = graphiques._grid(rows=2, cols=2, subplot_titles=titles, **options)
+        fig = make_subplots(rows=2, cols=2, subplot_titles=titles, **options)
+        assert layout == graphiques._skeleton(fig)
+        assert refs == ((("x", "y"), ("x2", "y2")), (("x3", "y3"), ("x4", "y4")))
+        assert [n["text"] for n in layout.get("annotations", [])] == [t for t in titles if t]

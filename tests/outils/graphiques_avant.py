@@ -107,9 +107,10 @@ def completeness_bars(frame: pd.DataFrame, month: date, selected: str | None = N
 def effect_forest(effects: pd.DataFrame, title: str, estimate="effet", low="effet_bas", high="effet_haut",
                   unit="effet_unite", verdict="verdict") -> go.Figure:
     """Effects with the interval printed beside their verdict, one row per indicator, one panel per unit."""
-    units, fig, effects = _forest_panels(effects, unit)
-    if fig is None:
+    units, grid, effects = _forest_panels(effects, unit)
+    if grid is None:
         return _layout(go.Figure(), title, 200)
+    fig = make_subplots(**grid)
     seen = set()
     for row, u in enumerate(units, start=1):
         part = effects[effects[unit].fillna("") == u]
@@ -174,10 +175,10 @@ def overview_multiples(values: pd.DataFrame, verdicts: pd.DataFrame, deployment:
 
 def event_study_chart(rows: pd.DataFrame, overall: pd.DataFrame, title: str) -> go.Figure:
     """graphiques.event_study_chart, a relayout per trace, line and axis."""
-    codes, cols, fig = _event_panels(rows, overall)
-    if fig is None:
+    codes, grid = _event_panels(rows, overall)
+    if grid is None:
         return _layout(go.Figure(), title, 200)
-    nrows = int(np.ceil(len(codes) / cols))
+    fig, nrows, cols = make_subplots(**grid), grid["rows"], grid["cols"]
     shown = set()
     for n, code in enumerate(codes):
         r, c = n // cols + 1, n % cols + 1
