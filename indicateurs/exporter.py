@@ -27,10 +27,6 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Font
-from openpyxl.utils import get_column_letter
 
 FORMATS = ("csv", "parquet", "xlsx")
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
@@ -171,6 +167,12 @@ def xlsx_bytes(sheets: pd.DataFrame | dict[str, pd.DataFrame], sheet: str = "don
     """An .xlsx workbook, one sheet per frame (a single frame goes in ``sheet``): header in bold, frozen and
     filterable, columns sized to their content, text neutralised. Written in openpyxl's streaming mode, so
     large exports stay light on memory."""
+    # openpyxl only here: every CLI command imports this module and most never write a workbook
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
+
     if isinstance(sheets, pd.DataFrame):
         sheets = {sheet: sheets}
     workbook = Workbook(write_only=True)
