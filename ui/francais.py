@@ -222,20 +222,28 @@ SCRIPT = """
   };
   const fixText = (node) => {
     const parent = node.parentElement;
-    if (!parent || parent.closest(PAGE_TEXT)) return;
+    if (!parent || parent instanceof SVGElement || parent.closest(PAGE_TEXT)) return;
     const french = translated(node.nodeValue);
     if (french !== null && french !== node.nodeValue) node.nodeValue = french;
   };
-  const skipDrawings = {acceptNode: (node) => node.nodeName === "svg" ? NodeFilter.FILTER_REJECT
-                                                                    : NodeFilter.FILTER_ACCEPT};
+  // Charts are SVG drawn by Plotly (thousands of nodes per page, added while it draws): nothing in them is
+  // Streamlit's chrome (their words come from the locale of ui/graphique.py), so their records are dropped
+  // before any work, and a walk never enters them.
+  const inDrawing = (node) => node instanceof SVGElement || node.parentNode instanceof SVGElement;
+  // Labels, titles, placeholders and the links to take out of the Tab order: found by the browser's own
+  // selector engine rather than by visiting every element in JavaScript.
+  const FIXED = '[aria-label], [title], [placeholder], .modebar-btn, [data-testid="stHeaderActionElements"] > a';
+  // Text nodes only, outside drawings and outside the project's own text (a rejected element's subtree is skipped).
+  const textsOnly = {acceptNode: (node) => node.nodeType === Node.TEXT_NODE ? NodeFilter.FILTER_ACCEPT
+    : (node.nodeName === "svg" || node.matches(PAGE_TEXT)) ? NodeFilter.FILTER_REJECT : NodeFilter.FILTER_SKIP};
   const walk = (root) => {
     if (root.nodeType === Node.TEXT_NODE) { fixText(root); return; }
-    if (root.nodeType !== Node.ELEMENT_NODE || root.nodeName === "svg") return;
+    if (root.nodeType !== Node.ELEMENT_NODE) return;
     fixElement(root);
-    const walker = document.createTreeWalker(root, NodeFilter.SHOW_ELEMENT | NodeFilter.SHOW_TEXT, skipDrawings);
-    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
-      if (node.nodeType === Node.TEXT_NODE) fixText(node); else fixElement(node);
-    }
+    for (const element of root.querySelectorAll(FIXED)) fixElement(element);
+    if (root.closest(PAGE_TEXT)) return;
+    const walker = document.createTreeWalker(root, NodeFilter.SHOW_ELEMENT | NodeFilter.SHOW_TEXT, textsOnly);
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) fixText(node);
   };
   // Headings announced without jumps: each level at most one below the previous heading of its area.
   const fixHeadings = () => {
@@ -256,18 +264,24 @@ SCRIPT = """
       }
     }
   };
-  const fixAll = (roots) => {
+  // ``roots``: added subtrees and changed texts, walked whole; ``changed``: elements whose label, title or
+  // placeholder changed, fixed alone (their subtree did not change).
+  const fixAll = (roots, changed = []) => {
     if (document.documentElement.lang !== "fr") document.documentElement.lang = "fr";
     for (const root of roots) if (root.isConnected) walk(root);
+    for (const element of changed) if (element.isConnected) fixElement(element);
     fixHeadings();
   };
   new MutationObserver((records) => {
-    const roots = new Set();
+    const roots = new Set(), changed = new Set();
     for (const record of records) {
-      if (record.type === "childList") record.addedNodes.forEach((node) => roots.add(node));
+      if (inDrawing(record.target)) continue;
+      if (record.type === "childList") {
+        for (const node of record.addedNodes) if (!(node instanceof SVGElement)) roots.add(node);
+      } else if (record.type === "attributes") changed.add(record.target);
       else roots.add(record.target);
     }
-    fixAll(roots);
+    if (roots.size || changed.size) fixAll(roots, changed);
   }).observe(document.documentElement, {subtree: true, childList: true, characterData: true, attributes: true,
                                         attributeFilter: ATTRIBUTES.concat(["lang"])});
   fixAll([document.body]);
