@@ -24,7 +24,6 @@ from indicateurs.db import Database
 from indicateurs.exporter import excel_csv_bytes, xlsx_bytes
 from indicateurs.mois import add_months, last_complete_month, month_code, parse_month_code
 from indicateurs.referentiel import Referentiel
-from indicateurs.referentiel_store import read_referentiel
 
 MONTHS_BEFORE_DEPLOYMENT = 24
 RESUME_COLUMNS = ["direction", "mois", "attendues", "recues", "manquantes", "taux"]
@@ -52,13 +51,9 @@ def start_month(deployment: str | None, first_stored: date | None) -> date | Non
     return min(candidates) if candidates else None
 
 
-def _month_index(d: date) -> int:
-    """The month of ``d`` as one integer (year × 12 + month − 1), so that months compare and subtract."""
-    return d.year * 12 + d.month - 1
-
-
 def _month_dates(indexes: np.ndarray) -> np.ndarray:
     """Month indexes (year × 12 + month − 1) as an object array of ``date`` (first of month)."""
+    indexes = np.asarray(indexes, dtype=np.int64)
     if len(indexes) == 0:
         return np.array([], dtype=object)
     low, high = int(indexes.min()), int(indexes.max())
@@ -67,126 +62,139 @@ def _month_dates(indexes: np.ndarray) -> np.ndarray:
     return table[indexes - low]
 
 
-def _grid(starts: np.ndarray, last: int, n_codes: int, quarterly: bool) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Every (parcours position, month index, indicateur position) due: parcours ``k`` owes each of the
-    ``n_codes`` indicateurs every month from ``starts[k]`` to ``last`` (quarter months only when
-    ``quarterly``)."""
-    counts = last - starts + 1
-    owner = np.repeat(np.arange(len(starts)), counts)
-    month = np.arange(counts.sum()) - np.repeat(np.cumsum(counts) - counts, counts) + np.repeat(starts, counts)
-    if quarterly:
-        keep = month % 3 == 2  # March, June, September, December: month index ≡ 2 (mod 3)
-        owner, month = owner[keep], month[keep]
-    return np.repeat(owner, n_codes), np.repeat(month, n_codes), np.tile(np.arange(n_codes), len(month))
+def month_index(d: date) -> int:
+    """The month of ``d`` as one integer (year × 12 + month − 1), the month of the SQL below."""
+    return d.year * 12 + d.month - 1
 
 
-@dataclass(frozen=True)
-class _Grid:
-    """The expected values as integer arrays: ``owner`` indexes ``parcours``/``directions`` (one entry per
-    parcours owing values), ``indicateur`` indexes ``indicateurs``, ``month`` is a month index."""
+# The rule above in SQL, on the tables ``parcours``, ``indicateurs`` and ``valeurs`` (the database's, or
+# frames registered under those names by ``completude_of``). Parameters: $last (date: the last month
+# counted), $direction (None: all), $lo and $hi (month indexes year × 12 + month − 1: the months returned;
+# quarter months are those ≡ 2 (mod 3)), $before (months owed before deployment); {top}: the position of
+# the last indicateur (bits of the received set).
+# ``due``: each parcours × month it owes, with how many values (a hundred thousand rows at 100x the demo);
+# ``received``: the stored values due, per parcours × month: how many, and which (one bit per indicateur).
+# A stored ``mois`` is the first of its month (files give months as AAAA-MM) and (parcours, indicateur,
+# mois) is the table's key, so a count of rows is a count of values. The values table is read once; the
+# parcours × indicateur grid is built only for the parcours × months that lack a value.
+_COMPLETUDE_SQL = """
+WITH firsts AS (
+    SELECT parcours, min(mois) AS first_month FROM valeurs WHERE mois <= $last GROUP BY parcours
+), owing AS (
+    SELECT p.code AS parcours, p.direction,
+           least(year(p.date_deploiement) * 12 + month(p.date_deploiement) - 1 - $before,
+                 year(f.first_month) * 12 + month(f.first_month) - 1) AS start
+    FROM parcours p LEFT JOIN firsts f ON f.parcours = p.code
+    WHERE CAST($direction AS VARCHAR) IS NULL OR p.direction = CAST($direction AS VARCHAR)
+), ind AS (
+    SELECT code, libelle, periodicite <> 'trimestrielle' AS monthly,
+           (row_number() OVER (ORDER BY code) - 1)::INTEGER AS pos
+    FROM indicateurs
+), codes AS (
+    SELECT count(*) FILTER (WHERE monthly) AS monthly, count(*) AS every FROM ind
+), due AS (
+    SELECT o.parcours, o.direction, make_date(o.m // 12, o.m % 12 + 1, 1) AS mois,
+           CASE WHEN o.m % 3 = 2 THEN c.every ELSE c.monthly END AS attendues
+    FROM (SELECT parcours, direction, unnest(range(greatest(start, $lo), $hi + 1)) AS m
+          FROM owing WHERE start IS NOT NULL) o, codes c
+), received AS (
+    SELECT v.parcours, v.mois, count(*) AS recues, bitstring_agg(i.pos, 0, {top}) AS bits
+    FROM valeurs v JOIN ind i ON i.code = v.indicateur
+    WHERE v.mois <= $last AND v.mois >= make_date($lo // 12, $lo % 12 + 1, 1)
+      AND (i.monthly OR month(v.mois) % 3 = 0)
+    GROUP BY v.parcours, v.mois
+), per_month AS (
+    SELECT d.parcours, d.direction, d.mois, d.attendues, coalesce(r.recues, 0) AS recues, r.bits
+    FROM due d LEFT JOIN received r ON r.parcours = d.parcours AND r.mois = d.mois
+    WHERE d.attendues > 0
+)
+SELECT 0 AS kind, direction, year(mois) * 12 + month(mois) - 1 AS m, sum(attendues)::BIGINT AS attendues,
+       sum(recues)::BIGINT AS recues, NULL AS parcours, NULL AS indicateur{no_labels}
+FROM per_month GROUP BY direction, mois
+UNION ALL
+SELECT 1, d.direction, year(d.mois) * 12 + month(d.mois) - 1, NULL, NULL, d.parcours, i.code{labels}
+FROM per_month d JOIN ind i ON i.monthly OR month(d.mois) % 3 = 0
+{join}WHERE d.recues < d.attendues AND (d.bits IS NULL OR get_bit(d.bits, i.pos) = 0)
+ORDER BY kind, direction, m, parcours, indicateur
+"""
+_LABELS = {"no_labels": ", NULL AS libelle_parcours, NULL AS libelle_indicateur",
+           "labels": ", p.libelle, i.libelle", "join": "JOIN parcours p ON p.code = d.parcours\n"}
+_NO_LABELS = {"no_labels": "", "labels": "", "join": ""}
 
-    parcours: np.ndarray
-    directions: np.ndarray
-    indicateurs: np.ndarray
-    owner: np.ndarray
-    indicateur: np.ndarray
-    month: np.ndarray
+
+def sql_parameters(last: date, direction: str | None = None, first: date | None = None,
+                   until: date | None = None) -> dict:
+    """The parameters of ``counted``: values counted up to ``last``, for
+    ``direction`` (None: all), in the months from ``first`` (None: every month owed) to ``until`` (None or
+    later than ``last``: ``last``). The parcours' start months are those of the whole history either way."""
+    hi = month_index(min(until, last) if until is not None else last)
+    lo = month_index(first) if first is not None else 0
+    return {"last": last, "direction": direction, "before": MONTHS_BEFORE_DEPLOYMENT, "lo": lo, "hi": hi}
 
 
-def _expected_grid(parcours: list, indicateurs: list, first_stored: dict[str, date], last_month: date) -> _Grid:
-    """Every expected value of ``parcours``, built for all of them at once with numpy repeats: each
-    parcours × monthly indicateur × month from its start month, each parcours × quarterly indicateur ×
-    quarter month."""
-    starts_of = ((p, start_month(p.date_deploiement, first_stored.get(p.code))) for p in parcours)
-    owing = [(p, start) for p, start in starts_of if start is not None and start <= last_month]
-    starts = np.array([_month_index(s) for _, s in owing], dtype=np.int64)
-    monthly = [k for k, i in enumerate(indicateurs) if i.periodicite != "trimestrielle"]
-    quarterly = [k for k, i in enumerate(indicateurs) if i.periodicite == "trimestrielle"]
-    parts = []
-    for positions, is_quarterly in ((monthly, False), (quarterly, True)):
-        owner, month, position = _grid(starts, _month_index(last_month), len(positions), is_quarterly)
-        parts.append((owner, np.array(positions, dtype=np.int64)[position], month))
-    owner, indicateur, month = (np.concatenate(arrays) for arrays in zip(*parts))
-    return _Grid(parcours=np.array([p.code for p, _ in owing], dtype=object),
-                 directions=np.array([p.direction for p, _ in owing], dtype=object),
-                 indicateurs=np.array([i.code for i in indicateurs], dtype=object),
-                 owner=owner, indicateur=indicateur, month=month)
+def counted(query, params: dict, *, labels: bool = False) -> Completude:
+    """The completeness of the months of ``params`` (``sql_parameters``) in one query: ``resume`` (one row
+    per direction × mois, ``RESUME_COLUMNS``, sorted by direction then mois) and ``manquantes``
+    (``MANQUANTES_COLUMNS``, sorted by direction, mois, parcours, indicateur; with ``labels`` also
+    ``libelle_parcours`` and ``libelle_indicateur``), mois as ``date``. ``query(sql, params)`` returns a
+    DataFrame (``Database.query_df``)."""
+    top = max(int(query("SELECT count(*) AS n FROM indicateurs", None)["n"].iloc[0]) - 1, 0)
+    frame = query(_COMPLETUDE_SQL.format(top=top, **(_LABELS if labels else _NO_LABELS)), params)
+    months = _month_dates(frame["m"].to_numpy(np.int64))
+    is_count = (frame["kind"] == 0).to_numpy()
+    counts = frame[is_count]
+    resume = pd.DataFrame({
+        "direction": counts["direction"].astype("str").array,
+        "mois": months[is_count],
+        "attendues": counts["attendues"].to_numpy(np.int64),
+        "recues": counts["recues"].to_numpy(np.int64),
+    })
+    resume["manquantes"] = resume["attendues"] - resume["recues"]
+    resume["taux"] = resume["recues"] / resume["attendues"]
+    rows = frame[~is_count]
+    missing = {"direction": rows["direction"].astype("str").array, "parcours": rows["parcours"].astype("str").array,
+               "indicateur": rows["indicateur"].astype("str").array, "mois": months[~is_count]}
+    if labels:
+        missing |= {"libelle_parcours": rows["libelle_parcours"].astype("str").array,
+                    "libelle_indicateur": rows["libelle_indicateur"].astype("str").array}
+    return Completude(resume[RESUME_COLUMNS], pd.DataFrame(missing))
 
 
-def expected_values(ref: Referentiel, first_stored: dict[str, date], last_month: date) -> pd.DataFrame:
-    """Every expected parcours × indicateur × mois (columns direction, parcours, indicateur, mois)."""
-    g = _expected_grid(ref.parcours, ref.indicateurs, first_stored, last_month)
-    return pd.DataFrame({"direction": g.directions[g.owner], "parcours": g.parcours[g.owner],
-                         "indicateur": g.indicateurs[g.indicateur], "mois": _month_dates(g.month)},
-                        columns=MANQUANTES_COLUMNS)
+def _in_memory(ref: Referentiel, stored: pd.DataFrame):
+    """A query function over an in-memory DuckDB holding ``ref`` and ``stored`` under the tables' names."""
+    import duckdb
 
-
-def _ranks(values: np.ndarray) -> np.ndarray:
-    """The position of each string in the sorted strings (Python string order, as ``sort_values``)."""
-    order = np.array(sorted(range(len(values)), key=lambda k: values[k]), dtype=np.int64)
-    ranks = np.empty(len(values), dtype=np.int64)
-    ranks[order] = np.arange(len(values))
-    return ranks
+    con = duckdb.connect()
+    con.register("parcours", pd.DataFrame({
+        "code": pd.Series([p.code for p in ref.parcours], dtype="str"),
+        "libelle": pd.Series([p.libelle for p in ref.parcours], dtype="str"),
+        "direction": pd.Series([p.direction for p in ref.parcours], dtype="str"),
+        "date_deploiement": pd.to_datetime(pd.Series([parse_month_code(p.date_deploiement) if p.date_deploiement
+                                                      else None for p in ref.parcours], dtype=object))}))
+    con.register("indicateurs", pd.DataFrame({
+        "code": pd.Series([i.code for i in ref.indicateurs], dtype="str"),
+        "libelle": pd.Series([i.libelle for i in ref.indicateurs], dtype="str"),
+        "periodicite": pd.Series([i.periodicite for i in ref.indicateurs], dtype="str")}))
+    con.register("valeurs", stored[["parcours", "indicateur", "mois"]].assign(mois=pd.to_datetime(stored["mois"])))
+    return con, lambda sql, params: con.execute(sql, params or []).df()
 
 
 def completude_of(ref: Referentiel, stored: pd.DataFrame, last_month: date, direction: str | None = None) -> Completude:
     """Complétude from a referential and the stored keys (columns parcours, indicateur, mois as dates),
-    for every direction or for ``direction`` alone (only its parcours are looked at)."""
-    parcours = [p for p in ref.parcours if direction is None or p.direction == direction]
-    months = pd.to_datetime(stored["mois"])
-    stored_month = (months.dt.year * 12 + months.dt.month - 1).to_numpy(np.int64)
-    # Strings are factorised once (a few thousand distinct codes), then only integers are handled.
-    stored_p, stored_parcours = pd.factorize(stored["parcours"])
-    stored_i, stored_indicateurs = pd.factorize(stored["indicateur"])
-    first = pd.Series(stored_month).groupby(stored_p).min() if len(stored) else pd.Series()
-    first_stored = {stored_parcours[k]: date(int(m) // 12, int(m) % 12 + 1, 1) for k, m in first.items()}
-    g = _expected_grid(parcours, ref.indicateurs, first_stored, last_month)
-
-    # Received: the expected (parcours, indicateur, mois), as one integer key, is among the stored keys.
-    span, n_ind = 12 * 10_000, len(g.indicateurs)
-    p = pd.Index(g.parcours).get_indexer(stored_parcours)[stored_p]
-    i = pd.Index(g.indicateurs).get_indexer(stored_indicateurs)[stored_i]
-    stored_keys = np.sort(((p * n_ind + i) * span + stored_month)[(p >= 0) & (i >= 0)])
-    expected_keys = (g.owner * n_ind + g.indicateur) * span + g.month
-    position = np.minimum(np.searchsorted(stored_keys, expected_keys), max(len(stored_keys) - 1, 0))
-    received = stored_keys[position] == expected_keys if len(stored_keys) else np.zeros(len(expected_keys), bool)
-
-    direction_names = np.array(sorted(set(g.directions)), dtype=object)
-    direction_rank = pd.Index(direction_names).get_indexer(g.directions)[g.owner] if len(g.owner) else g.owner
-    counts = (pd.DataFrame({"d": direction_rank, "m": g.month, "recue": received})
-              .groupby(["d", "m"], sort=True)["recue"].agg(["size", "sum"]).reset_index())
-    resume = pd.DataFrame({
-        "direction": pd.array(direction_names[counts["d"].to_numpy(np.int64)], dtype="str"),
-        "mois": _month_dates(counts["m"].to_numpy(np.int64)),
-        "attendues": counts["size"].to_numpy(np.int64),
-        "recues": counts["sum"].to_numpy(np.int64),
-    })
-    resume["manquantes"] = resume["attendues"] - resume["recues"]
-    resume["taux"] = resume["recues"] / resume["attendues"]
-
-    missing = ~received
-    owner, indicateur, month = g.owner[missing], g.indicateur[missing], g.month[missing]
-    order = np.lexsort((_ranks(g.indicateurs)[indicateur], _ranks(g.parcours)[owner], month,
-                        direction_rank[missing]))
-    owner, indicateur, month = owner[order], indicateur[order], month[order]
-    manquantes = pd.DataFrame({"direction": pd.array(g.directions[owner], dtype="str"),
-                               "parcours": pd.array(g.parcours[owner], dtype="str"),
-                               "indicateur": pd.array(g.indicateurs[indicateur], dtype="str"),
-                               "mois": _month_dates(month)}, columns=MANQUANTES_COLUMNS)
-    return Completude(resume[RESUME_COLUMNS], manquantes)
+    for every direction or for ``direction`` alone (only its parcours are looked at): the SQL of
+    ``completude`` run on these frames in an in-memory DuckDB."""
+    con, query = _in_memory(ref, stored)
+    try:
+        return counted(query, sql_parameters(last_month, direction))
+    finally:
+        con.close()
 
 
 def completude(db: Database, *, last_month: date | None = None, direction: str | None = None) -> Completude:
-    """Complétude of the stored values up to ``last_month`` (default: the last complete month),
-    optionally for one direction (then only its parcours' values are read)."""
-    last = last_month or last_complete_month()
-    ref = read_referentiel(db)
-    if direction is None:
-        stored = db.query_df("SELECT parcours, indicateur, mois FROM valeurs WHERE mois <= ?", [last])
-    else:
-        stored = db.query_df("SELECT v.parcours, v.indicateur, v.mois FROM valeurs v JOIN parcours p "
-                             "ON p.code = v.parcours WHERE v.mois <= ? AND p.direction = ?", [last, direction])
-    return completude_of(ref, stored, last, direction)
+    """Complétude of the stored values up to ``last_month`` (default: the last complete month), for every
+    direction or one: counted and listed by DuckDB from the tables (the grid of expected values is never
+    built in Python)."""
+    return counted(db.query_df, sql_parameters(last_month or last_complete_month(), direction))
 
 
 def _with_month_codes(frame: pd.DataFrame) -> pd.DataFrame:
