@@ -15,6 +15,8 @@ from ui.telechargements import download_buttons
 from ui.mise_en_page import banner, empty_state, sidebar_filters, url_selectbox
 from ui.texte import litteral
 
+GLANCE_KEY = "petits-graphiques"  # the expander of every indicator's small chart (drawn once opened)
+
 
 @st.cache_data(show_spinner=False, max_entries=32)
 def _parcours(path: str, data_version: int, code: str, _ref) -> dict:
@@ -143,14 +145,22 @@ else:
 st.subheader("Tous les indicateurs du parcours")
 overview = tableaux.months_of(data["apercu"], debut, fin)
 if not overview.empty:
-    fig = _overview_figure(path, data_version, code, debut, fin, data, tuple(order), deployment)
-    alt = (f"Petits graphiques des {overview['indicateur'].nunique()} indicateurs du parcours {p.code}, ceux qui ont "
-           "changé d'abord, chacun avec le symbole de son verdict et le mois de déploiement.")
-    show_chart(fig, alt=alt, name=f"{p.code}-indicateurs", key="apercu",
-               data=overview.assign(mois=overview["mois"].map(month_code))[["indicateur", "libelle_indicateur",
-                                                                            "mois", "valeur", "unite"]],
-               columns={"indicateur": "Code", "libelle_indicateur": "Indicateur", "mois": "Mois", "valeur": "Valeur",
-                        "unite": "Unité"})
+    # One figure of a small chart per indicator (21 on most parcours): drawing it was most of the browser's time
+    # on this page (issue 12). It sits below the chosen indicator's chart, so it is drawn when the reader opens
+    # it (the expander reruns the page and says whether it is open); it stays open while the reader moves on.
+    count = overview["indicateur"].nunique()
+    glance = st.expander(f"Voir les {count} indicateurs en petits graphiques, ceux qui ont changé d'abord",
+                         icon=":material/monitoring:", key=GLANCE_KEY, on_change="rerun")
+    with glance:
+        if glance.open:
+            fig = _overview_figure(path, data_version, code, debut, fin, data, tuple(order), deployment)
+            alt = (f"Petits graphiques des {count} indicateurs du parcours {p.code}, ceux qui ont changé d'abord, "
+                   "chacun avec le symbole de son verdict et le mois de déploiement.")
+            show_chart(fig, alt=alt, name=f"{p.code}-indicateurs", key="apercu",
+                       data=overview.assign(mois=overview["mois"].map(month_code))[
+                           ["indicateur", "libelle_indicateur", "mois", "valeur", "unite"]],
+                       columns={"indicateur": "Code", "libelle_indicateur": "Indicateur", "mois": "Mois",
+                                "valeur": "Valeur", "unite": "Unité"})
 if not verdicts.empty:
     in_order = verdicts.set_index("indicateur").loc[[c for c in order if c in set(verdicts["indicateur"])]]
     show_reader_results(in_order.reset_index(), key="resultats-parcours", with_parcours=False)
