@@ -74,8 +74,8 @@ def drawn_points(pairs: pd.DataFrame) -> pd.DataFrame:
 def win_win_by_verdict(pairs: pd.DataFrame, users_label: str, agents_label: str, users_unit: str,
                        agents_unit: str) -> go.Figure:
     """The quadrant of one agents ↔ users pair, points placed by verdict, meaningful points labelled."""
-    # Labels placed on the figure's dict, validated once by go.Figure (each trace's textposition set on a
-    # built figure was its own validation).
+    # Labels placed on the figure's dict before it becomes a figure (each trace's textposition set on a built
+    # figure was its own validation).
     parts = graphiques.win_win_parts(drawn_points(pairs), users_label, agents_label, users_unit, agents_unit)
     spread_labels(parts["data"])
-    return graphiques.finished(go.Figure(parts))
+    return graphiques.finished_dict(parts)
