@@ -15,7 +15,7 @@ import pandas as pd
 
 from indicateurs.db import Database
 from indicateurs.format_fr import format_month, format_percent
-from indicateurs.imports.completude import MANQUANTES_COLUMNS, counted, sql_parameters, start_month
+from indicateurs.imports.completude import counted, sql_parameters
 from indicateurs.lecture_verdicts import last_data_month
 from indicateurs.lignes_affichees import MAX_ROWS
 from indicateurs.mois import last_complete_month, month_code
@@ -35,23 +35,6 @@ class CompletudeMois:
     manquantes: pd.DataFrame
 
 
-def expected_in_month(ref: Referentiel, first_stored: dict[str, date], month: date) -> pd.DataFrame:
-    """Every parcours × indicateur value due in ``month`` (direction, parcours, indicateur, mois).
-
-    The rule of ``indicateurs.imports.completude`` for one month only: a parcours owes its monthly
-    indicators, and its quarterly ones on March, June, September and December, from its start month on.
-    """
-    monthly = [i.code for i in ref.indicateurs if i.periodicite != "trimestrielle"]
-    quarterly = [i.code for i in ref.indicateurs if i.periodicite == "trimestrielle"]
-    due = monthly + (quarterly if month.month % 3 == 0 else [])
-    owing = [p for p in ref.parcours
-             if (start := start_month(p.date_deploiement, first_stored.get(p.code))) is not None and start <= month]
-    return pd.DataFrame({
-        "direction": [p.direction for p in owing for _ in due],
-        "parcours": [p.code for p in owing for _ in due],
-        "indicateur": [code for _ in owing for code in due],
-        "mois": [month] * (len(owing) * len(due)),
-    }, columns=MANQUANTES_COLUMNS)
 
 
 def completeness_last_month(db: Database, ref: Referentiel) -> CompletudeMois:
@@ -127,12 +110,3 @@ def _codes(months: pd.Series) -> list[str]:
     codes = {m: month_code(m) for m in set(months)}
     return [codes[m] for m in months]
 
-
-def missing_with_labels(missing: pd.DataFrame, ref: Referentiel) -> pd.DataFrame:
-    """The missing values (``Completude.manquantes``) with the labels a reader knows them by
-    (``libelle_indicateur`` « Agents déclarant une surcharge », ``libelle_parcours``), codes kept beside."""
-    out = missing.copy()
-    out["libelle_indicateur"] = out["indicateur"].map({i.code: i.libelle for i in ref.indicateurs}).fillna(
-        out["indicateur"])
-    out["libelle_parcours"] = out["parcours"].map({p.code: p.libelle for p in ref.parcours}).fillna(out["parcours"])
-    return out[["direction", "libelle_parcours", "libelle_indicateur", "mois", "indicateur", "parcours"]]

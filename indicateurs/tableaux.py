@@ -26,8 +26,7 @@ from indicateurs.impact.verdicts import (DEGRADATION, FALL, FINAL_MONTHS_AFTER, 
                                          NO_CHANGE, RISE, SIGNAL)
 from indicateurs.lecture_agents import (AGENTS_FAMILY, QUADRANT_INSUFFICIENT, QUADRANTS, agents_before_after,
                                         agents_pairs, quadrant_label)
-from indicateurs.lecture_completude import (CompletudeMois, completeness_last_month, expected_in_month,
-                                            missing_with_labels)
+from indicateurs.lecture_completude import CompletudeMois, completeness_last_month
 from indicateurs.lecture_directions import direction_effects, direction_overview, direction_scores
 from indicateurs.lecture_engagements import (MIN_EVENT_PARCOURS, RATE_UNIT, did_overall, engagement_indicators,
                                              event_study, overall_and_counts, overall_with_counts,
@@ -42,8 +41,8 @@ from indicateurs.lecture_verdicts import (ChiffresVerdicts, counts_by_group, dep
                                           verdict_rows)
 
 __all__ = [
-    "AGENTS_FAMILY", "BADGE_COLOURS", "COUNT_KEYS", "MIN_EVENT_PARCOURS", "count_verdicts", "expected_in_month",
-    "mirror_gaps_with_verdicts", "missing_with_labels", "CHART_PARCOURS", "gaps_for_chart", "overall_and_counts", "overall_with_counts", "thin_event_points", "BASELINE_MONTHS", "COUNT_COLUMNS", "COUNT_HEADERS", "COUNT_LABELS",
+    "AGENTS_FAMILY", "BADGE_COLOURS", "COUNT_KEYS", "MIN_EVENT_PARCOURS", "count_verdicts",
+    "mirror_gaps_with_verdicts", "CHART_PARCOURS", "gaps_for_chart", "overall_and_counts", "overall_with_counts", "thin_event_points", "BASELINE_MONTHS", "COUNT_COLUMNS", "COUNT_HEADERS", "COUNT_LABELS",
     "DEGRADATION", "FALL", "FINAL_MONTHS_AFTER", "IMPROVEMENT", "INSUFFICIENT", "NO_CHANGE", "NO_RESULT",
     "PROVISIONAL_MARK", "QUADRANTS", "QUADRANT_INSUFFICIENT", "RATE_UNIT", "RESULT_COLUMNS", "RISE", "SIGNAL",
     "SYMBOLS", "USERS_FAMILY", "VERDICT_ORDER", "VOLUME", "ChiffresVerdicts", "CompletudeMois",
