@@ -9,7 +9,8 @@ a select box, the file uploader's « Drag and drop… » and « Upload », the �
 
 - ``install()`` (called once per run by app.py, before anything else, so that the sign-in screens, the
   refusals and every page get it) puts a small script in the page, in a hidden container. The script
-  runs once per browser tab; a ``MutationObserver`` then, for every element Streamlit adds or changes:
+  runs once per browser tab; a ``MutationObserver`` then, for every element Streamlit adds or changes (never
+  inside the charts' SVG, which Plotly draws by thousands of nodes and which holds none of Streamlit's words):
   sets ``document.documentElement.lang = "fr"``; replaces the known English texts, ``aria-label``,
   ``title`` and ``placeholder`` by their French (``TEXTS`` exact strings, ``PATTERNS`` for the ones
   carrying a number or a name, e.g. « Help for Score » → « Aide : Score »); takes Plotly's toolbar buttons
