@@ -13,12 +13,42 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = "/usr/bin/chromium"
 ARTEFACTS = ROOT / "artefacts" / "captures"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"]
+
+
+# In every page, before Streamlit loads: counts the script runs the page sees start and times the last change
+# of the app's script state, so a test waits for a condition (a run that started after its action is
+# over) rather than for a fixed delay.
+RUN_TRACKER = """(() => {
+  let started = 0, state = null, changed = performance.now();
+  const look = () => {
+    const app = document.querySelector('[data-testid="stApp"]');
+    const now = app ? app.getAttribute('data-test-script-state') : null;
+    if (now !== state) {
+      if (now === 'running') started++;
+      state = now;
+      changed = performance.now();
+    }
+  };
+  new MutationObserver(look).observe(document, {subtree: true, childList: true, attributes: true,
+                                                attributeFilter: ['data-test-script-state']});
+  window.__scriptRuns = () => { look(); return {started, state, quiet: performance.now() - changed}; };
+})();"""
+SETTLED = """([after, quiet, drawn]) => {
+  if (!window.__scriptRuns) return false;
+  const runs = window.__scriptRuns();
+  // a skeleton stands where an element's code is still loading (tables, charts, download buttons)
+  return runs.state === 'notRunning' && runs.started > after && runs.quiet >= quiet
+    && !(drawn && document.querySelector('[data-testid="stSkeleton"]'));
+}"""
+STATE = """() => ({runs: window.__scriptRuns ? window.__scriptRuns() : null,
+              skeletons: document.querySelectorAll('[data-testid="stSkeleton"]').length})"""
 
 
 def free_port() -> int:
@@ -89,12 +119,19 @@ def demo_copy(template: Path, folder: Path) -> Path:
 
 
 @pytest.fixture(scope="session")
-def server(_demo_template, tmp_path_factory, chromium_path):
+def server(_demo_template, tmp_path_factory, browser):
     """The app served on a copy of the demo database, to an administrator named by the documented local
-    setting; yields its URL and database."""
+    setting; yields its URL and database.
+
+    Its first page is opened here, to the end of its content: the first script run of a server process
+    reruns itself (ui/__init__.py), and no test should see the page between the two runs."""
     folder = tmp_path_factory.mktemp("serveur")
     db = demo_copy(_demo_template, folder)
     with running_app(db, folder / "streamlit.log", OBSERVATOIRE_ADMINISTRATEUR_LOCAL="testeur.navigateur") as url:
+        with new_page(browser) as page:
+            page.goto(url)
+            page.get_by_text("Parcours suivis").first.wait_for(timeout=120_000)
+            wait_for_app(page)
         yield {"url": url, "db": db}
 
 
@@ -121,6 +158,8 @@ def browser(chromium_path):
 def new_page(browser, width: int = 1400, height: int = 1000, **options):
     """A page in a browser context of its own (French locale, ``width`` × ``height``), closed after the block."""
     context = browser.new_context(viewport={"width": width, "height": height}, locale="fr-FR", **options)
+    context.set_default_timeout(60_000)  # a loaded machine can take tens of seconds to draw a page
+    context.add_init_script(script=RUN_TRACKER)
     try:
         yield context.new_page()
     finally:
@@ -140,11 +179,41 @@ def wide(browser):
         yield p
 
 
-def wait_for_app(page) -> None:
-    """Wait until the script run is over and nothing is still loading."""
-    page.wait_for_selector('[data-testid="stApp"][data-test-script-state="notRunning"]', timeout=60_000)
-    page.wait_for_timeout(300)
-    page.wait_for_selector('[data-testid="stApp"][data-test-script-state="notRunning"]', timeout=60_000)
+def wait_for_app(page, after: int | None = None, *, drawn: bool = False) -> None:
+    """Wait until the app is done: its script runs are over (with ``after``, the value of ``script_runs``
+    taken before an action, until a run started since is over) and have been for 300 ms (the first run of
+    a server process reruns itself at once). With ``drawn``, also until no element still waits for its
+    code: tables, charts and download buttons show a skeleton for a second or more after the run (much
+    longer on a loaded machine), and a check of the tables made then finds none."""
+    try:
+        page.wait_for_function(SETTLED, arg=[-1 if after is None else after, 300, drawn], polling=100,
+                               timeout=120_000 if drawn else 60_000)
+    except PlaywrightTimeout:
+        pytest.fail(f"l'application n'a pas fini ({page.url}) : {page.evaluate(STATE)}")
+
+
+def script_runs(page) -> int:
+    """How many script runs this document has seen start: take it before an action that reruns the
+    script, then give it to ``wait_for_app(page, after=...)`` to wait for that very run."""
+    return page.evaluate("() => window.__scriptRuns().started")
+
+
+def click_and_wait(page, target) -> None:
+    """Click ``target`` (a locator) that reruns the script, and wait until that run is over."""
+    before = script_runs(page)
+    target.click()
+    wait_for_app(page, after=before)
+
+
+def eventually(page, read, ready, seconds: float = 15):
+    """``read()`` again every 0.1 s until ``ready`` accepts its value or ``seconds`` pass; returns the last value,
+    for the test to assert on (what the browser draws after the script run: charts, translated strings)."""
+    deadline = time.monotonic() + seconds
+    while True:
+        value = read()
+        if ready(value) or time.monotonic() > deadline:
+            return value
+        page.wait_for_timeout(100)
 
 
 def open_page(page, url: str) -> None:
@@ -154,8 +223,9 @@ def open_page(page, url: str) -> None:
 
 
 def no_exception(page, where: str | None = None) -> None:
-    """The page shows no Python exception."""
-    assert page.locator('[data-testid="stException"]').count() == 0, where
+    """The page shows no Python exception (the message names the page and quotes the exception)."""
+    shown = page.locator('[data-testid="stException"]')
+    assert shown.count() == 0, (where, [text[:600] for text in shown.all_inner_texts()])
 
 
 def upload(page, files, until) -> None:

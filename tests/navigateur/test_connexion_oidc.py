@@ -9,10 +9,11 @@ import sys
 
 import pytest
 
-from .conftest import (demo_copy, free_port, no_exception, open_page, running_app, upload, wait_for_app,
-                       wait_for_http)
+from .conftest import (demo_copy, eventually, free_port, no_exception, open_page, running_app, upload,
+                       wait_for_app, wait_for_http)
 
-pytestmark = pytest.mark.navigateur
+# xdist_group: with « pytest --dist loadgroup », the module's provider and server start once, on one worker.
+pytestmark = [pytest.mark.navigateur, pytest.mark.xdist_group("oidc")]
 
 USERS = [
     {"sub": "lecteur@paris.fr", "email": "lecteur@paris.fr", "groups": ["codir"]},
@@ -87,9 +88,12 @@ def _nav(page, *, drawn: bool = True) -> set[str]:
     return {links.nth(i).inner_text().strip().split("\n")[-1].strip() for i in range(links.count())}  # past the icon
 
 
-def test_reader_sees_the_dashboards_only_and_cannot_reach_import(oidc_server, page):
+def test_reader_sees_the_dashboards_only_and_cannot_reach_import(oidc_server, provider, page):
     url = oidc_server["url"]
     open_page(page, url)
+    # the first run of a server process reruns itself: wait for the page it draws
+    page.get_by_text("Connectez-vous avec votre compte de la Ville").first.wait_for(timeout=60_000)
+    wait_for_app(page)
     assert page.get_by_text("Connectez-vous avec votre compte de la Ville").count() == 1
     assert _nav(page, drawn=False) == set()  # no menu before signing in
     _sign_in(page, url, "lecteur@paris.fr")
@@ -108,7 +112,12 @@ def test_reader_sees_the_dashboards_only_and_cannot_reach_import(oidc_server, pa
         assert page.get_by_role("heading", name="Référentiel").count() == 0, path
         no_exception(page, path)
     page.get_by_role("button", name="Se déconnecter").click()
-    page.wait_for_timeout(1500)
+    # the app clears its cookie and sends the browser to the provider's end of session: wait until it is there
+    page.wait_for_url(f"{provider}/oauth2/end_session**")
+    # signed out: the browser no longer holds Streamlit's identity cookie (it may be cut in parts)
+    cookies = eventually(page, lambda: [c["name"] for c in page.context.cookies()
+                                        if c["name"].startswith("_streamlit_user")], lambda names: not names, 30)
+    assert cookies == []
     open_page(page, url)
     assert page.get_by_role("button", name="Se connecter").count() == 1
     assert page.get_by_text("Connecté : lecteur@paris.fr").count() == 0

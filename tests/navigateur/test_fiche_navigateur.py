@@ -9,7 +9,8 @@ import pytest
 
 from tests.navigateur.conftest import open_page
 
-pytestmark = pytest.mark.navigateur
+# xdist_group: with « pytest --dist loadgroup », the tests on the shared `server` run on one worker, which starts it once.
+pytestmark = [pytest.mark.navigateur, pytest.mark.xdist_group("serveur")]
 
 
 def _text(path) -> str:

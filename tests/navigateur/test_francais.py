@@ -11,7 +11,7 @@ import time
 import pytest
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
-from .conftest import no_exception, open_page, screenshot, wait_for_app
+from .conftest import eventually, no_exception, open_page, screenshot, wait_for_app
 
 pytestmark = pytest.mark.navigateur
 
@@ -47,22 +47,29 @@ def english_in(page) -> list[str]:
     return sorted(set(_ENGLISH.findall(page.evaluate(SEEN))))
 
 
+# The override (ui/francais.py) works on each DOM change, after the script run: each check below reads the
+# page again until it holds or 10 s pass, then asserts on what it read last.
 def assert_french(page, where: str) -> None:
-    assert page.evaluate("document.documentElement.lang") == "fr", where
-    assert english_in(page) == [], where
+    lang = eventually(page, lambda: page.evaluate("document.documentElement.lang"), lambda lang: lang == "fr", 10)
+    assert lang == "fr", where
+    english = eventually(page, lambda: english_in(page), lambda english: english == [], 10)
+    assert english == [], (where, english)
     no_exception(page, where)
 
 
+def jumps_in(levels: list[int]) -> list[tuple[int, int]]:
+    return [(a, b) for a, b in zip(levels, levels[1:]) if b > a + 1]
+
+
 def assert_headings_in_order(page, where: str) -> None:
-    levels = page.evaluate(HEADINGS)
+    levels = eventually(page, lambda: page.evaluate(HEADINGS),
+                        lambda levels: levels and levels[0] == 1 and not jumps_in(levels), 10)
     assert levels and levels[0] == 1, (where, levels)
-    jumps = [(a, b) for a, b in zip(levels, levels[1:]) if b > a + 1]
-    assert jumps == [], (where, levels)
+    assert jumps_in(levels) == [], (where, levels)
 
 
 def open_path(page, url: str) -> None:
     open_page(page, url)
-    page.wait_for_timeout(300)  # the override runs on the next DOM change: let it settle
 
 
 def assert_notice(page, asked: str, label: str) -> None:
@@ -91,16 +98,17 @@ def test_every_page_speaks_french_to_a_reader(reader_server, wide):
         started = time.monotonic()
         if index:
             open_path(page, f"{reader_server}/{path}")
-        else:  # already opened above
+        else:  # already opened above; the first run of the server process reruns itself: wait for the second
+            page.locator('[data-testid="stMain"] [data-testid="stAlert"]').filter(
+                has_text="Le lien demande").first.wait_for(timeout=60_000)
             wait_for_app(page)
-            page.wait_for_timeout(300)
         print(f"{path or 'vue_ensemble'} : {time.monotonic() - started:.1f} s")
         assert_french(page, path)
         assert_headings_in_order(page, path)
         assert page.locator('[data-testid="stSpinner"] >> visible=true').count() == 0, path  # gone once computed
         if path in NOTICES:
             assert_notice(page, *NOTICES[path])
-        tab_stops = page.locator(".modebar-btn:not([tabindex='-1'])").count()
+        tab_stops = eventually(page, page.locator(".modebar-btn:not([tabindex='-1'])").count, lambda n: n == 0, 10)
         assert tab_stops == 0, (path, tab_stops)
         if path.startswith("direction"):
             # a table's toolbar shows on hover, its tooltip a second later
@@ -109,7 +117,7 @@ def test_every_page_speaks_french_to_a_reader(reader_server, wide):
             tables.first.hover()
             button = page.locator('[data-testid="stElementToolbarButton"] button >> visible=true').first
             button.hover()
-            page.wait_for_timeout(1300)
+            page.locator('[data-testid="stTooltipContent"] >> visible=true').first.wait_for(timeout=15_000)
             assert button.get_attribute("aria-label") in ("Afficher ou masquer des colonnes", "Télécharger en CSV",
                                                            "Rechercher", "Plein écran"), path
             assert_french(page, path + " (survol de la barre d'outils)")
@@ -117,7 +125,7 @@ def test_every_page_speaks_french_to_a_reader(reader_server, wide):
             box = page.locator('[data-testid="stSidebar"] [data-testid="stSelectbox"]').filter(has_text="Direction")
             box.click()
             page.keyboard.type("zzzz")
-            page.wait_for_timeout(300)
+            page.get_by_text("Aucun résultat").first.wait_for(timeout=15_000)
             assert page.get_by_text("Aucun résultat").count() >= 1
             assert_french(page, "liste sans résultat")
             page.keyboard.press("Escape")
@@ -127,6 +135,7 @@ def test_every_page_speaks_french_to_a_reader(reader_server, wide):
     assert page.get_by_text("ne permet pas d'importer des fichiers").count() == 1
 
 
+@pytest.mark.xdist_group("serveur")  # with « --dist loadgroup », on the worker that has `server` (test_tableaux.py)
 def test_the_import_page_and_an_unknown_page_speak_french(server, wide):
     open_path(wide, server["url"] + "/import_donnees")
     uploader = wide.locator('[data-testid="stFileUploader"]')
@@ -142,6 +151,6 @@ def test_the_import_page_and_an_unknown_page_speak_french(server, wide):
     assert_french(wide, "import_donnees (administrateur)")
     screenshot(wide, "import_francais")
     open_path(wide, server["url"] + "/page-qui-n-existe-pas")
-    wide.wait_for_timeout(500)
+    wide.get_by_text("Page introuvable").first.wait_for(timeout=15_000)
     assert wide.get_by_text("Page introuvable").count() >= 1
     assert_french(wide, "page inconnue")

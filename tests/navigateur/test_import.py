@@ -6,7 +6,8 @@ import pytest
 
 from .conftest import no_exception, open_page, screenshot, upload, wait_for_app
 
-pytestmark = pytest.mark.navigateur
+# xdist_group: with « pytest --dist loadgroup », the tests on the shared `server` run on one worker, which starts it once.
+pytestmark = [pytest.mark.navigateur, pytest.mark.xdist_group("serveur")]
 
 FILE = (
     "parcours;indicateur;mois;valeur\r\n"

@@ -6,7 +6,8 @@ import pytest
 
 from .conftest import no_exception, open_page, screenshot
 
-pytestmark = pytest.mark.navigateur
+# xdist_group: with « pytest --dist loadgroup », the tests on the shared `server` run on one worker, which starts it once.
+pytestmark = [pytest.mark.navigateur, pytest.mark.xdist_group("serveur")]
 
 
 def test_home_page_shows_the_parcours_without_error(server, page):

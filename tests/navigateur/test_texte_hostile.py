@@ -9,7 +9,8 @@ from ui.texte import WORD_JOINER
 
 from .conftest import no_exception, open_page, upload
 
-pytestmark = pytest.mark.navigateur
+# xdist_group: with « pytest --dist loadgroup », the tests on the shared `server` run on one worker, which starts it once.
+pytestmark = [pytest.mark.navigateur, pytest.mark.xdist_group("serveur")]
 
 CONTENT = "parcours;indicateur;mois;valeur\r\nDSOL-AIDE-SOCIALE;DELAI_TRAITEMENT;2026-09;12\r\n".encode("utf-8")
 NAMES = [
