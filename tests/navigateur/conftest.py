@@ -26,25 +26,40 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--
 # of the app's script state, so a test waits for a condition (a run that started after its action is
 # over) rather than for a fixed delay.
 RUN_TRACKER = """(() => {
-  let started = 0, state = null, changed = performance.now();
-  const look = () => {
+  let started = 0, state = null, changed = performance.now(), mutated = performance.now();
+  const busy = (value) => value === 'running' || value === 'rerunRequested';
+  const look = (records) => {
+    for (const r of records || []) {
+      mutated = performance.now();
+      // a run that started and ended between two callbacks leaves only its records
+      if (r.attributeName === 'data-test-script-state' && busy(r.oldValue) && !busy(state)) {
+        started++;
+        state = r.oldValue;
+      }
+    }
     const app = document.querySelector('[data-testid="stApp"]');
     const now = app ? app.getAttribute('data-test-script-state') : null;
     if (now !== state) {
-      if (now === 'running') started++;
+      if (busy(now) && !busy(state)) started++;
       state = now;
       changed = performance.now();
     }
   };
   new MutationObserver(look).observe(document, {subtree: true, childList: true, attributes: true,
-                                                attributeFilter: ['data-test-script-state']});
-  window.__scriptRuns = () => { look(); return {started, state, quiet: performance.now() - changed}; };
+                                                attributeOldValue: true});
+  window.__scriptRuns = () => { look(); return {started, state, quiet: performance.now() - changed,
+                                                stillness: performance.now() - mutated}; };
 })();"""
+# Settled: the run started since ``after`` is over and has been for ``quiet`` ms. A very fast run (a page
+# served from the caches) can start and end within one React commit and leave no trace in the DOM: then a
+# page that has not moved for 3 s after the action counts as settled too.
 SETTLED = """([after, quiet, drawn]) => {
   if (!window.__scriptRuns) return false;
   const runs = window.__scriptRuns();
+  const seen = runs.started > after
+    || (after >= 0 && performance.now() - (window.__actionAt || 0) > 3000 && runs.stillness > 1500);
   // a skeleton stands where an element's code is still loading (tables, charts, download buttons)
-  return runs.state === 'notRunning' && runs.started > after && runs.quiet >= quiet
+  return runs.state === 'notRunning' && seen && runs.quiet >= quiet
     && !(drawn && document.querySelector('[data-testid="stSkeleton"]'));
 }"""
 STATE = """() => ({runs: window.__scriptRuns ? window.__scriptRuns() : null,
@@ -195,7 +210,7 @@ def wait_for_app(page, after: int | None = None, *, drawn: bool = False) -> None
 def script_runs(page) -> int:
     """How many script runs this document has seen start: take it before an action that reruns the
     script, then give it to ``wait_for_app(page, after=...)`` to wait for that very run."""
-    return page.evaluate("() => window.__scriptRuns().started")
+    return page.evaluate("() => { window.__actionAt = performance.now(); return window.__scriptRuns().started; }")
 
 
 def click_and_wait(page, target) -> None:

@@ -4,32 +4,24 @@ no longer walks every node Plotly draws)."""
 
 from __future__ import annotations
 
-import os
-from pathlib import Path
-
 import pytest
 
 from ui import francais
 
-CHROMIUM = "/usr/bin/chromium"
+pytestmark = pytest.mark.navigateur
 
 
 @pytest.fixture(scope="module")
-def page():
-    if not Path(CHROMIUM).exists():
-        if os.environ.get("CI"):
-            pytest.fail("chromium est absent de /usr/bin/chromium")
-        pytest.skip("chromium absent : apt-get install chromium")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"])
-        tab = browser.new_page()
-        tab.set_content('<html lang="en"><body><div id="app"></div></body></html>')
-        body = francais.script().strip().removeprefix("<script>").removesuffix("</script>")
-        tab.add_script_tag(content=body)
-        yield tab
-        browser.close()
+def page(browser):
+    """A blank page of the tests' shared chromium (a second Playwright in the same worker is refused), with
+    only the override's script in it."""
+    context = browser.new_context()
+    tab = context.new_page()
+    tab.set_content('<html lang="en"><body><div id="app"></div></body></html>')
+    body = francais.script().strip().removeprefix("<script>").removesuffix("</script>")
+    tab.add_script_tag(content=body)
+    yield tab
+    context.close()
 
 
 def _added(page, html: str, read: str):
