@@ -340,6 +340,25 @@ def _segment_texts(values: list[int], column: str, widest: int, outside: list[li
     return inside
 
 
+def count_segments(frame: pd.DataFrame, label_column: str):
+    """What a stacked count chart draws, however the figure is assembled: the bars' labels, their totals,
+    the widest total, one (name, verdict, counts, label inside each segment) per verdict that has any, and
+    per bar the labels that do not fit inside their segment (shown after the end of the bar)."""
+    labels = frame[label_column].tolist()
+    present = [c for c in COUNT_VERDICTS if c in frame.columns]
+    totals = frame[present].sum(axis=1).astype(int).tolist() if present else [0] * len(frame)
+    widest = max([1, *totals])
+    outside: list[list[str]] = [[] for _ in labels]
+    segments = []
+    for column in present:
+        if not frame[column].sum():
+            continue
+        values = frame[column].astype(int).tolist()
+        segments.append((COUNT_LABELS[column], COUNT_VERDICTS[column], values,
+                         _segment_texts(values, column, widest, outside)))
+    return labels, totals, widest, segments, outside
+
+
 def stacked_counts(frame: pd.DataFrame, label_column: str, title: str, height: int | None = None) -> go.Figure:
     """Horizontal stacked bars of verdict counts (columns of ``COUNT_LABELS``), one bar per row of ``frame``.
 
@@ -347,19 +366,10 @@ def stacked_counts(frame: pd.DataFrame, label_column: str, title: str, height: i
     the segment where it fits, otherwise just after the end of its bar (« ▼ 2 · ◆ 1 »), never hidden or
     overlapping. The colours are the verdicts' (``VERDICT_LOOK``), as in every chart.
     """
-    bars = []  # one dict, validated once by go.Figure: each add_trace, add_annotation and axis update was a relayout
-    labels = frame[label_column].tolist()
-    present = [c for c in COUNT_VERDICTS if c in frame.columns]
-    totals = frame[present].sum(axis=1).astype(int).tolist() if present else [0] * len(frame)
-    widest = max([1, *totals])
-    outside: list[list[str]] = [[] for _ in labels]
-    for column in present:
-        verdict = COUNT_VERDICTS[column]
-        if not frame[column].sum():
-            continue
-        name = COUNT_LABELS[column]
-        values = frame[column].astype(int).tolist()
-        inside = _segment_texts(values, column, widest, outside)
+    # one dict, validated once by go.Figure: each add_trace, add_annotation and axis update was a relayout
+    labels, totals, widest, segments, outside = count_segments(frame, label_column)
+    bars = []
+    for name, verdict, values, inside in segments:
         bars.append(dict(
             type="bar", y=labels, x=values, orientation="h", name=name,
             marker=dict(color=verdict_colour(verdict), line=dict(color=BLACK, width=0.8)),

@@ -17,14 +17,14 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from indicateurs.format_fr import format_month, format_number, format_percent
-from indicateurs.graphiques import (BLACK, BLUE, COUNT_VERDICTS, EFFECT_UNITS, FRENCH_TICKS, NNBSP, NO_RESULT, ORANGE,
+from indicateurs.graphiques import (BLACK, BLUE, EFFECT_UNITS, FRENCH_TICKS, NNBSP, NO_RESULT, ORANGE,
                                     QUADRANT_STYLE, VERDICT_LOOK, WHITE, _dumbbells, _event_panels, _event_points,
-                                    _forest_panels, _layout, _quadrant_points, _segment_texts, finished, plain,
+                                    _forest_panels, _layout, _quadrant_points, count_segments, finished, plain,
                                     unit_hover, verdict_colour)
 from indicateurs.graphique_gagnant_gagnant import CENTRE_POINTS, label_positions
 from indicateurs.graphique_miroir import signed_ticks
 from indicateurs.lecture_agents import placed_by_verdict
-from indicateurs.tableaux import COUNT_LABELS, verdict_text
+from indicateurs.tableaux import verdict_text
 
 
 def stacked_counts(frame: pd.DataFrame, label_column: str, title: str, height: int | None = None) -> go.Figure:
@@ -35,18 +35,8 @@ def stacked_counts(frame: pd.DataFrame, label_column: str, title: str, height: i
     overlapping. The colours are the verdicts' (``VERDICT_LOOK``), as in every chart.
     """
     fig = go.Figure()
-    labels = frame[label_column].tolist()
-    present = [c for c in COUNT_VERDICTS if c in frame.columns]
-    totals = frame[present].sum(axis=1).astype(int).tolist() if present else [0] * len(frame)
-    widest = max([1, *totals])
-    outside: list[list[str]] = [[] for _ in labels]
-    for column in present:
-        verdict = COUNT_VERDICTS[column]
-        if not frame[column].sum():
-            continue
-        name = COUNT_LABELS[column]
-        values = frame[column].astype(int).tolist()
-        inside = _segment_texts(values, column, widest, outside)
+    labels, totals, widest, segments, outside = count_segments(frame, label_column)
+    for name, verdict, values, inside in segments:
         fig.add_trace(go.Bar(
             y=labels, x=values, orientation="h", name=name,
             marker=dict(color=verdict_colour(verdict), line=dict(color=BLACK, width=0.8)),
