@@ -17,6 +17,7 @@ import pytest
 import streamlit as st
 
 from indicateurs import lecture
+from tests.outils.onglets import each_tab
 from tests.outils.pages import open_page
 
 IMPROVEMENT, NO_CHANGE, DEGRADATION = ("amélioration significative", "pas de changement détectable",
@@ -55,7 +56,14 @@ def specs(at) -> list[dict]:
 def test_engagements_read_the_average_with_the_parcours_and_explain_the_statistics(demo_db, monkeypatch):
     at = open_page(demo_db, monkeypatch, "pages/engagements.py")
     stored = lecture.verdicts(demo_db)
-    text = texts(at)
+    # only the open tab is drawn: each engagement opened as a reader does, what they read gathered
+    read, expanders, notes, tables = [], [], [], []
+    for _, at in each_tab(at, "engagement"):
+        read.append(texts(at))
+        expanders += [e.label for e in at.expander]
+        notes += [c.value for c in at.caption if "verdict provisoire" in c.value]
+        tables += [e.value for e in at.dataframe if "parcours_sans_changement" in e.value.columns]
+    text = "\n".join(read)
     # « Information jugée claire (agents) »: improves in 0 parcours, its average is ▲: said in words.
     part = stored[stored["indicateur"] == "INFO_CLAIRE_AGENTS"]
     assert (part["verdict"] == IMPROVEMENT).sum() == 0
@@ -66,10 +74,9 @@ def test_engagements_read_the_average_with_the_parcours_and_explain_the_statisti
     assert f"aucun des {judged} parcours jugés ne montre seul une amélioration significative" in sentence
     assert "tendance d'ensemble" in sentence
     # the provisional footnote is a sentence, not a Markdown bullet
-    notes = [c.value for c in at.caption if "verdict provisoire" in c.value]
     assert notes and all(n.startswith("\\* : verdict provisoire") for n in notes)
     # jargon explained in a « Détails statistiques » expander
-    assert [e.label for e in at.expander].count("Détails statistiques") == 4
+    assert expanders.count("Détails statistiques") == 4
     for words in ("Callaway et Sant'Anna", "IC 95 %", "intervalle de confiance", "test placebo",
                   "Pourquoi une moyenne peut s'améliorer quand aucun parcours ne s'améliore seul"):
         assert words in text, words
@@ -84,7 +91,7 @@ def test_engagements_read_the_average_with_the_parcours_and_explain_the_statisti
         line = next(x for x in text.splitlines() if x.startswith(f"- {r.libelle} : "))
         assert f"{r.periode} {step} après ({r.n} parcours)" in line, (r.libelle, r.periode)
     # the « sans changement » lists name the signals à confirmer they count
-    lists = pd.concat([e.value for e in at.dataframe if "parcours_sans_changement" in e.value.columns])
+    lists = pd.concat(tables)
     row = lists.set_index("libelle_indicateur").loc["Information jugée claire et à jour (agents)"]
     names = {n.rstrip("*◐") for n in row["parcours_sans_changement"].split(", ")}
     assert names == set(part.loc[part["verdict"].isin([NO_CHANGE, SIGNAL]), "parcours"])

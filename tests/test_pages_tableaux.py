@@ -22,6 +22,7 @@ from indicateurs.referentiel import ENGAGEMENTS
 from indicateurs.referentiel_store import read_referentiel
 from indicateurs.valeurs import value_history, write_values
 from ui.texte import litteral
+from tests.outils.onglets import each_tab
 from tests.outils.pages import open_page
 
 TIMEOUT = 60
@@ -324,9 +325,15 @@ def test_engagements_show_the_stored_counts_and_difference_in_differences(demo_d
     did = lecture.did_results(demo_db)
     ref = read_referentiel(demo_db)
     suffix = {"%": "pt", "jours": "j"}
-    overall_tables = pd.concat(frames_with(at, "lecture")).set_index("libelle_indicateur")
-    count_tables = pd.concat([f for f in frames_with(at, "▲ Améliorations") if "Code" in f.columns]).set_index("Code")
-    lists = pd.concat(frames_with(at, "parcours_ameliores")).set_index("libelle_indicateur")
+    overall, counts, listed, shown_charts = [], [], [], []
+    for _, at in each_tab(at, "engagement"):  # only the open tab is drawn: each one opened as a reader does
+        overall += frames_with(at, "lecture")
+        counts += [f for f in frames_with(at, "▲ Améliorations") if "Code" in f.columns]
+        listed += frames_with(at, "parcours_ameliores")
+        shown_charts += charts(at)
+    overall_tables = pd.concat(overall).set_index("libelle_indicateur")
+    count_tables = pd.concat(counts).set_index("Code")
+    lists = pd.concat(listed).set_index("libelle_indicateur")
     for ind in ref.indicateurs:
         if ind.engagement is None:
             continue
@@ -344,7 +351,7 @@ def test_engagements_show_the_stored_counts_and_difference_in_differences(demo_d
         assert significant == (corrected["bas_corrige"] > 0 or corrected["haut_corrige"] < 0)
     # event study of engagement 2: the stored periods and estimates, placebo periods apart
     events = did[(did["type"] == "evenement") & (did["indicateur"] == "DELAI_TRAITEMENT")]
-    study = next(c for c in charts(at) if "Engagement 2 : effet" in spec(c)["layout"]["title"]["text"])
+    study = next(c for c in shown_charts if "Engagement 2 : effet" in spec(c)["layout"]["title"]["text"])
     traces = [t for t in spec(study)["data"] if t.get("xaxis", "x") == "x"]
     x = np.concatenate([array(t["x"]).astype(int) for t in traces])
     y = np.concatenate([array(t["y"]).astype(float) for t in traces])
@@ -353,6 +360,35 @@ def test_engagements_show_the_stored_counts_and_difference_in_differences(demo_d
     assert np.allclose([expected[e] for e in x], y)
     assert any(str(t["name"]).startswith("avant le déploiement (test placebo") for t in traces)
 
+
+
+def chart_titles(at: AppTest) -> list[str]:
+    return [spec(c)["layout"]["title"]["text"] for c in charts(at)]
+
+
+def test_engagements_send_only_the_open_tab(demo_db, monkeypatch):
+    """The reader sees one engagement at a time: the hidden tabs' headers and charts are not sent to the browser
+    (each one costs it as much as a shown one); opening a tab sends it, and no longer the one left."""
+    at = run(demo_db, monkeypatch, "pages/engagements.py")
+    first, third = f"Engagement 1 – {ENGAGEMENTS[1]}", f"Engagement 3 – {ENGAGEMENTS[3]}"
+    assert [t.label for t in at.tabs] == [f"{n}. {name}" for n, name in ENGAGEMENTS.items()]
+    assert [h.value for h in at.header] == [first]
+    assert at.session_state["engagement"] == f"1. {ENGAGEMENTS[1]}"  # the first tab is open on arrival
+    titles = chart_titles(at)
+    assert "Engagement 1 : verdicts par indicateur" in titles
+    assert not any(t.startswith(("Engagement 2", "Engagement 3", "Engagement 4")) for t in titles), titles
+    assert [e.label for e in at.expander].count("Détails statistiques") == 1
+
+    at.session_state["engagement"] = f"3. {ENGAGEMENTS[3]}"  # what a click on the third tab sets
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert [h.value for h in at.header] == [third]
+    titles = chart_titles(at)
+    assert "Engagement 3 : verdicts par indicateur" in titles
+    assert "Engagement 3 : effet selon le temps écoulé depuis le déploiement" in titles
+    assert not any(t.startswith("Engagement 1") for t in titles), titles
+    # the summary above the tabs stays, whichever tab is open
+    assert "Verdicts des séries de chaque règle d'or" in titles
 
 # --- agents -------------------------------------------------------------------------------------------------
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import pytest
 
+from indicateurs.referentiel import ENGAGEMENTS
+
 from .conftest import click_and_wait, eventually, no_exception, open_page, screenshot, wait_for_app
 
 # xdist_group: with « pytest --dist loadgroup », the tests on the shared `server` run on one worker, which starts it once.
@@ -95,7 +97,8 @@ def assert_reading_page_fits(page, slug: str) -> None:
     note, a French zero on the mirror's axis."""
     wait_for_app(page, drawn=True)  # every table there, not a skeleton awaiting its code
     for expander in page.locator('[data-testid="stExpander"] summary:visible').all():
-        expander.click()  # tables kept in expanders must fit too once opened
+        if not expander.evaluate("summary => summary.closest('details').open"):  # opened by an earlier check
+            expander.click()  # tables kept in expanders must fit too once opened
     page.wait_for_function(TABLES_DRAWN, polling=100, timeout=60_000)
     # the charts' data tables are drawn by ui/graphique.py (not these pages): reported, not checked here
     cut = [o for o in page.evaluate(OVERFLOWS) if "Données du graphique" not in str(o[-1])]
@@ -110,6 +113,18 @@ def assert_reading_page_fits(page, slug: str) -> None:
                                           page.locator('[data-testid="stPlotlyChart"] .xtick text').all()],
                            lambda ticks: "0" in ticks)
         assert "0" in ticks and "+0" not in ticks, ticks
+
+
+def open_engagement_tab(page, number: int) -> None:
+    """Click an engagement's tab on « Les 4 engagements » as a reader does: only the open tab is drawn, so its
+    heading and chart come with the run the click starts, and the tab left is no longer there."""
+    click_and_wait(page, page.get_by_role("tab", name=f"{number}. {ENGAGEMENTS[number]}"))
+    no_exception(page, f"engagement {number}")
+    page.locator(".js-plotly-plot .gtitle", has_text=f"Engagement {number} : verdicts par indicateur").wait_for(
+        timeout=60_000)
+    assert page.get_by_role("heading", name=f"Engagement {number} – {ENGAGEMENTS[number]}").count() == 1
+    others = [n for n in ENGAGEMENTS if n != number]
+    assert all(page.get_by_role("heading", name=f"Engagement {n} – {ENGAGEMENTS[n]}").count() == 0 for n in others)
 
 
 def test_every_dashboard_page_opens_from_the_navigation_and_nothing_is_cut_at_1440_by_900(server, wide):
@@ -137,6 +152,9 @@ def test_every_dashboard_page_opens_from_the_navigation_and_nothing_is_cut_at_14
             assert height <= visible + 1, (height, visible)
         if slug in READING_PAGES:
             assert_reading_page_fits(page, slug)
+        if slug == "engagements":
+            open_engagement_tab(page, 3)
+            assert_reading_page_fits(page, "engagements_3")
     open_page(page, f"{url}/completude")
     no_exception(page, "completude")
     assert_reading_page_fits(page, "completude")
