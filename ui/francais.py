@@ -12,19 +12,23 @@ a select box, the file uploader's « Drag and drop… » and « Upload », the �
   runs once per browser tab; a ``MutationObserver`` then, for every element Streamlit adds or changes (never
   inside the charts' SVG, which Plotly draws by thousands of nodes and which holds none of Streamlit's words):
   sets ``document.documentElement.lang = "fr"``; replaces the known English texts, ``aria-label``,
-  ``title`` and ``placeholder`` by their French (``TEXTS`` exact strings, ``PATTERNS`` for the ones
+  ``title``, ``placeholder`` and ``aria-valuetext`` by their French (``TEXTS`` exact strings, ``PATTERNS`` for the ones
   carrying a number or a name, e.g. « Help for Score » → « Aide : Score »); takes Plotly's toolbar buttons
   out of the Tab order (``tabindex=-1``: the mouse still has them, a keyboard no longer crosses 7 buttons
   per chart; the chart's data and downloads are in its « Données du graphique » expander), and so are the
   « link to this heading » anchors that only show on mouse hover; and gives the
   page's headings an ``aria-level`` without jumps (an ``h3`` right under the ``h1`` is announced as a
-  level 2), because pages go from ``st.title`` straight to ``st.subheader``. The date input's calendar
-  (Journal d'audit) gets French month and day names (``MONTHS``, ``DAYS``); its one-letter weekday
-  headings (« S M T W T F S », week from Sunday) stay as Streamlit draws them.
+  level 2), because pages go from ``st.title`` straight to ``st.subheader``. The date input (Journal d'audit)
+  gets French month and day names (``MONTHS``, ``DAYS``) in its calendar, its labels and what a screen
+  reader is told (``aria-valuetext``, « Selected Date: … »); its empty field reads « jj/mm/aaaa »
+  (``SEGMENTS``); the calendar's one-letter weekday headings become the French initial of the day their
+  column holds (« D L M M J V S » when the browser's locale starts weeks on Sunday, « L M M J V S D » in
+  French: the order is the browser's, the letters always match their column).
 - Text written by the project (Markdown, captions, headings, messages, metrics, widget labels) is never
   touched: only Streamlit's own chrome is translated (``PAGE_TEXT`` lists what is left alone).
 - Re-check on every Streamlit upgrade: the strings come from ``streamlit/static/static/js`` and may
-  change; tests/navigateur/test_francais.py fails when an English string shows again.
+  change; tests/navigateur/test_francais.py (and test_francais_calendrier.py for the date input) fails when
+  an English string shows again.
 """
 
 from __future__ import annotations
@@ -120,21 +124,55 @@ TEXTS: dict[str, str] = {
     "year": "année",
     "Use arrow keys to navigate dates. Enter to select. Escape to close.":
         "Flèches pour parcourir les dates, Entrée pour choisir, Échap pour fermer.",
+    "Clear dates": "Effacer les dates",
+    "Clear date": "Effacer la date",
+    "Dismiss": "Fermer",
+    # react-aria's own words (the field and the calendar under Streamlit), as its French says them: a browser
+    # set to French reads these already, one set to English reads them in English
+    "Empty": "Vide",
+    "Previous": "Précédent",
+    "Next": "Suivant",
+    "Click to start selecting date range": "Cliquer pour commencer à sélectionner la plage de dates",
+    "Click to finish selecting date range": "Cliquer pour finir de sélectionner la plage de dates",
+    "First available date": "Première date disponible",
+    "Last available date": "Dernière date disponible",
+    # its quick choice of a period (each one ends today)
+    "Date range": "Période",
+    "Quick select a date range": "Choisir une période toute faite",
+    "Past Week": "Depuis une semaine",
+    "Past Month": "Depuis un mois",
+    "Past 3 Months": "Depuis 3 mois",
+    "Past 6 Months": "Depuis 6 mois",
+    "Past Year": "Depuis un an",
+    "Past 2 Years": "Depuis 2 ans",
 }
 
-# Month and day names, for the date input's calendar (« December 2026 », « Monday, November 30, 2026 »).
+# Month and day names, for the date input's calendar (« December 2026 », « Monday, November 30, 2026 », the
+# field's « December 03, 2026 » and « 12 – December »); the calendar's one-letter weekday headings are the
+# French initial of the day their column holds (D L M M J V S when the browser starts weeks on Sunday).
 MONTHS = dict(zip(["January", "February", "March", "April", "May", "June", "July", "August", "September",
                    "October", "November", "December"],
                   ["janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre",
                    "octobre", "novembre", "décembre"]))
 DAYS = dict(zip(["Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"],
                 ["dimanche", "lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi"]))
+# The date field's empty segments (Streamlit draws the field in en-US whatever the format): « dd/mm/yyyy ».
+SEGMENTS = {"dd": "jj", "mm": "mm", "yyyy": "aaaa"}
 
 # Texts carrying a name or a number: (JavaScript regular expression, French replacement).
 PATTERNS: list[tuple[str, str]] = [
     (r"^Help for (.+)$", "Aide : $1"),
     (r"^Choose date range, (.+)$", "Choisir une période, $1"),
+    # a day of a chosen period: « [Today, ]Selected Range: Thursday, December 3 to Monday, December 7, 2026,
+    # Thursday, December 3, 2026 selected » (the dates themselves are then put in French by the page's script)
+    (r"^Today, Selected Range: (.+) to (.+), (.+) selected$",
+     "Aujourd'hui, Plage sélectionnée : $1 à $2, $3 sélectionné"),
+    (r"^Selected Range: (.+) to (.+), (.+) selected$", "Plage sélectionnée : $1 à $2, $3 sélectionné"),
+    (r"^Selected Range: (.+) to (.+)$", "Plage sélectionnée : $1 à $2"),
+    (r"^Today, (.+) selected$", "Aujourd'hui, $1 sélectionné"),
     (r"^Today, (.+)$", "Aujourd'hui, $1"),
+    (r"^(.+ [0-9]{4}) selected$", "$1 sélectionné"),
+    (r"^Selected Date: (.+)$", "Date sélectionnée : $1"),
     (r"^day, (.+) start date$", "jour, $1 : date de début"),
     (r"^month, (.+) start date$", "mois, $1 : date de début"),
     (r"^year, (.+) start date$", "année, $1 : date de début"),
@@ -174,17 +212,26 @@ SCRIPT = """
   const TEXTS = %(texts)s;
   const PATTERNS = %(patterns)s.map(([source, french]) => [new RegExp(source), french]);
   const PAGE_TEXT = %(page_text)s;
-  const ATTRIBUTES = ["aria-label", "title", "placeholder"];
+  const ATTRIBUTES = ["aria-label", "title", "placeholder", "aria-valuetext"];
 
   const MONTHS = %(months)s;
   const DAYS = %(days)s;
+  const SEGMENTS = %(segments)s;
   const MONTH = Object.keys(MONTHS).join("|");
   const DAY = Object.keys(DAYS).join("|");
   const FULL_DATE = new RegExp("(" + DAY + "), (" + MONTH + ") ([0-9]{1,2}), ([0-9]{4})", "g");
-  const MONTH_YEAR = new RegExp("(^|, )(" + MONTH + ")( [0-9]{4})?$");
+  const DAY_MONTH = new RegExp("(" + DAY + "), (" + MONTH + ") ([0-9]{1,2})", "g");
+  const MONTH_DAY_YEAR = new RegExp("(" + MONTH + ") ([0-9]{1,2}), ([0-9]{4})", "g");
+  const MONTH_YEAR = new RegExp("(^|, |[0-9] – )(" + MONTH + ")( [0-9]{4})?$");
   const frenchDates = (text) => text
     .replace(FULL_DATE, (all, day, month, date, year) => `${DAYS[day]} ${date} ${MONTHS[month]} ${year}`)
+    .replace(DAY_MONTH, (all, day, month, date) => `${DAYS[day]} ${date} ${MONTHS[month]}`)
+    .replace(MONTH_DAY_YEAR, (all, month, date, year) => `${Number(date)} ${MONTHS[month]} ${year}`)
     .replace(MONTH_YEAR, (all, lead, month, year) => lead + MONTHS[month] + (year || ""));
+  // A weekday's name in either language → its French initial, for the calendar's column headings.
+  const INITIALS = {};
+  for (const [english, french] of Object.entries(DAYS)) INITIALS[english] = INITIALS[french] = french[0].toUpperCase();
+  const WEEKDAY = new RegExp("^(?:Today, |Aujourd.hui, )?(" + Object.keys(INITIALS).join("|") + ")[ ,]");
   const translated = (text) => {
     const core = text.trim();
     if (!core) return null;
@@ -224,7 +271,10 @@ SCRIPT = """
   const fixText = (node) => {
     const parent = node.parentElement;
     if (!parent || parent instanceof SVGElement || parent.closest(PAGE_TEXT)) return;
-    const french = translated(node.nodeValue);
+    // an empty segment of the date field (« dd », « yyyy »): only there, a short word elsewhere is left alone
+    const segment = parent.matches('[role="spinbutton"][data-placeholder="true"]')
+      && Object.prototype.hasOwnProperty.call(SEGMENTS, node.nodeValue) ? SEGMENTS[node.nodeValue] : null;
+    const french = segment ?? translated(node.nodeValue);
     if (french !== null && french !== node.nodeValue) node.nodeValue = french;
   };
   // Charts are SVG drawn by Plotly (thousands of nodes per page, added while it draws): nothing in them is
@@ -233,7 +283,8 @@ SCRIPT = """
   const inDrawing = (node) => node instanceof SVGElement || node.parentNode instanceof SVGElement;
   // Labels, titles, placeholders and the links to take out of the Tab order: found by the browser's own
   // selector engine rather than by visiting every element in JavaScript.
-  const FIXED = '[aria-label], [title], [placeholder], .modebar-btn, [data-testid="stHeaderActionElements"] > a';
+  const FIXED = '[aria-label], [title], [placeholder], [aria-valuetext], .modebar-btn, '
+    + '[data-testid="stHeaderActionElements"] > a';
   // Text nodes only, outside drawings and outside the project's own text (a rejected element's subtree is skipped).
   const textsOnly = {acceptNode: (node) => node.nodeType === Node.TEXT_NODE ? NodeFilter.FILTER_ACCEPT
     : (node.nodeName === "svg" || node.matches(PAGE_TEXT)) ? NodeFilter.FILTER_REJECT : NodeFilter.FILTER_SKIP};
@@ -265,6 +316,25 @@ SCRIPT = """
       }
     }
   };
+  // The calendar's one-letter weekday headings (« S M T W T F S » in English) become the French initial of the
+  // day their column holds, read from the labels of the column's cells: they match their column whatever
+  // day the browser's locale starts the week on.
+  const fixWeekdays = () => {
+    for (const grid of document.querySelectorAll('[data-testid="stDateInputCalendar"] table')) {
+      const rows = Array.from(grid.querySelectorAll("tbody tr"));
+      grid.querySelectorAll("thead th").forEach((heading, column) => {
+        for (const row of rows) {
+          const day = WEEKDAY.exec(row.cells[column]?.querySelector("[aria-label]")?.getAttribute("aria-label") || "");
+          if (!day) continue;
+          const text = heading.firstChild;
+          if (text && text.nodeType === Node.TEXT_NODE && text.nodeValue !== INITIALS[day[1]]) {
+            text.nodeValue = INITIALS[day[1]];
+          }
+          break;
+        }
+      });
+    }
+  };
   // ``roots``: added subtrees and changed texts, walked whole; ``changed``: elements whose label, title or
   // placeholder changed, fixed alone (their subtree did not change).
   const fixAll = (roots, changed = []) => {
@@ -272,6 +342,7 @@ SCRIPT = """
     for (const root of roots) if (root.isConnected) walk(root);
     for (const element of changed) if (element.isConnected) fixElement(element);
     fixHeadings();
+    fixWeekdays();
   };
   new MutationObserver((records) => {
     const roots = new Set(), changed = new Set();
@@ -299,7 +370,7 @@ def script() -> str:
     """
     text = SCRIPT % {"texts": json.dumps(TEXTS, ensure_ascii=False), "patterns": json.dumps(PATTERNS),
                      "page_text": json.dumps(PAGE_TEXT), "months": json.dumps(MONTHS, ensure_ascii=False),
-                     "days": json.dumps(DAYS, ensure_ascii=False)}
+                     "days": json.dumps(DAYS, ensure_ascii=False), "segments": json.dumps(SEGMENTS)}
     body = text.strip().removeprefix("<script>").removesuffix("</script>")
     if re.search(r"<[/\w!]", body):
         raise ValueError("le script de traduction contient une balise : DOMPurify le supprimerait")
