@@ -6,13 +6,17 @@ in one headless Debian chromium, once the server and the browser are warm; targe
 
 The app is started on a copy of the demo base (``--base``, else ``init --demo`` in a temp folder), with no
 identity: a reader. Every reader page is opened once (warm-up), then each is measured ``--fois`` times
-(a) reached by a click on its sidebar link from the previous page of the menu, (b) reloaded in full.
+(a) reached by a click on its sidebar link from the previous page of the menu, (b) reloaded in full. Then
+(c) « Les 4 engagements » is opened afresh and its tabs are chosen in turn, 2, 3, 4 then back to 1, once
+unmeasured (warm-up: an engagement's figures are built at its first opening) then ``--fois`` times: its tabs
+are lazy (only the open one is drawn), so each choice reruns the page's script on the server.
 
 A recorder injected before the app's own scripts (Playwright ``add_init_script``) timestamps everything
 with the page's clock (``performance.now()``): the click itself, every websocket message in and out (and
 its size), the first frame where the new page's ``h1`` shows in the main block (« 1er affichage »), the
 moment the page becomes usable and stays so 0,6 s (script finished, no status widget, every Plotly chart
-drawn: ``navigateur_outils.USABLE_JS``), the long tasks of the browser's main thread, and the time spent
+drawn: ``navigateur_outils.USABLE_JS``; for a tab, « 1er affichage » is the first frame where the chosen
+tab's heading shows), the long tasks of the browser's main thread, and the time spent
 in MutationObserver callbacks (the French override of ui/francais.py apart from the others). Around each
 navigation, the CPU seconds of the server process and of chromium's processes are read from /proc, and
 the renderer's own counters (Chrome DevTools ``Performance.getMetrics``: script, layout, style).
@@ -42,12 +46,13 @@ TARGET_S = 1.5
 STABLE_MS = 600  # usable this long without a break: the page is done
 TIMEOUT_MS = 300_000
 
-# Runs in every document before the app's scripts. ``__banc.start(title)`` opens a measure; ``__banc.done()``
+# Runs in every document before the app's scripts. ``__banc.start(heading)`` opens a measure (``heading``: for
+# a tab switch, how the chosen tab's h2 starts; else the first paint is the page's h1 changing); ``__banc.done()``
 # says it is over; ``__banc.result()`` gives its figures, in ms from the start (0 = navigation start on reload).
 RECORDER = """(() => {
   if (window.__banc) return;
   const usable = %(usable)s;
-  const B = window.__banc = {t0: 0, previousTitle: null, lastFalse: -1, usableAt: null, firstPaint: null,
+  const B = window.__banc = {t0: 0, previousTitle: null, heading: null, lastFalse: -1, usableAt: null, firstPaint: null,
                              states: [], received: [], sent: [], observers: {francais: [0, 0], autres: [0, 0]},
                              longTasks: [], charts: 0};
   const size = (data) => data == null ? 0 : (data.byteLength ?? data.size ?? data.length ?? 0);
@@ -84,11 +89,15 @@ RECORDER = """(() => {
     const app = document.querySelector('[data-testid="stApp"]');
     const state = app ? app.getAttribute('data-test-script-state') : null;
     if (state !== lastState) { B.states.push([now, state]); lastState = state; }
-    if (B.firstPaint === null) {
-      const title = document.querySelector('[data-testid="stMain"] h1');
-      const text = title ? title.textContent.trim() : '';
-      if (text && text !== B.previousTitle) B.firstPaint = now;
+    if (B.firstPaint === null && shown()) B.firstPaint = now;
+  };
+  const shown = () => {
+    if (B.heading === null) {
+      const text = B.title() || '';
+      return text !== '' && text !== B.previousTitle;
     }
+    return [...document.querySelectorAll('[data-testid="stMain"] h2')]
+      .some(h => h.textContent.trim().startsWith(B.heading) && h.checkVisibility());
   };
   const frame = () => { tick(); requestAnimationFrame(frame); };
   requestAnimationFrame(frame);
@@ -97,8 +106,9 @@ RECORDER = """(() => {
     const title = document.querySelector('[data-testid="stMain"] h1');
     return title ? title.textContent.trim() : null;
   };
-  B.start = () => {
-    B.previousTitle = B.title(); B.t0 = performance.now(); B.lastFalse = -1; B.usableAt = null; B.firstPaint = null;
+  B.start = (heading = null) => {
+    B.previousTitle = B.title(); B.heading = heading;
+    B.t0 = performance.now(); B.lastFalse = -1; B.usableAt = null; B.firstPaint = null;
     B.observers = {francais: [0, 0], autres: [0, 0]};
   };
   const failed = () => document.querySelector('[data-testid="stMain"] [data-testid="stException"]') !== null;
@@ -135,6 +145,17 @@ CLICK = """(title) => {
   link.click();
   return true;
 }"""
+
+TAB_CLICK = """([label, heading]) => {
+  const tabs = [...document.querySelectorAll('[data-testid="stMain"] [role="tab"]')];
+  const tab = tabs.find(t => t.innerText.trim() === label);
+  if (!tab) return false;
+  window.__banc.start(heading);
+  tab.click();
+  return true;
+}"""
+TABS_PAGE = "engagements"  # the page whose tabs are measured (pages/engagements.py, lazy tabs)
+TAB_ORDER = (2, 3, 4, 1)
 
 METRICS = ("ScriptDuration", "LayoutDuration", "RecalcStyleDuration", "TaskDuration")
 STATE = """() => { const B = window.__banc; return B && {depuis_debut_ms: performance.now() - B.t0,
@@ -223,12 +244,24 @@ def _name(pid: int) -> str:
         return ""
 
 
+def engagement_tabs(title: str) -> list[tuple[str, str, str]]:
+    """The tabs of « Les 4 engagements » in the order they are chosen (TAB_ORDER): (tab label, how its heading
+    starts, row of the report), as pages/engagements.py writes them."""
+    from indicateurs.referentiel import ENGAGEMENTS
+
+    return [(f"{n}. {ENGAGEMENTS[n]}", f"Engagement {n} –", f"{title}, onglet {n}") for n in TAB_ORDER]
+
+
 def run(url: str, server_pid: int, pages: list[tuple[str, str]], times: int, profiled: bool) -> dict:
-    """Warm-up, then ``times`` clicks and ``times`` reloads per page, then (``profiled``) one click per page
-    under the profiler; every navigation's figures."""
+    """Warm-up, then ``times`` clicks and ``times`` reloads per page, then one round of the engagements' tabs
+    (warm-up) and ``times`` measured rounds, then (``profiled``) one click per page under the profiler; every
+    navigation's figures."""
     from playwright.sync_api import sync_playwright
 
     results: dict[str, dict[str, list[dict]]] = {title: {"clic": [], "rechargement": []} for _, title in pages}
+    tabs_page = next(((path, title) for path, title in pages if path == TABS_PAGE), None)
+    tabs = engagement_tabs(tabs_page[1]) if tabs_page else []
+    results.update({row: {"onglet": []} for _, _, row in tabs})
     profiles: dict[str, dict[str, float]] = {}
     failures: list[str] = []
 
@@ -265,6 +298,10 @@ def run(url: str, server_pid: int, pages: list[tuple[str, str]], times: int, pro
                     continue
                 for _ in range(times):
                     record(title, "rechargement", lambda: tab.page.reload(wait_until="commit", timeout=TIMEOUT_MS))
+            if tabs_page is None:
+                failures.append(f"onglets : la page « {TABS_PAGE} » n'est pas dans le menu d'un lecteur")
+            else:
+                measure_tabs(tab, tabs_page[0], tabs, times, record, failures)
             if profiled:
                 for _, title in pages:
                     try:
@@ -276,6 +313,24 @@ def run(url: str, server_pid: int, pages: list[tuple[str, str]], times: int, pro
             errors = tab.errors
             tab.close()
     return {"mesures": results, "erreurs_script_page": errors, "profils": profiles, "echecs": failures}
+
+
+def measure_tabs(tab: Browser, path: str, tabs: list[tuple[str, str, str]], times: int, record,
+                 failures: list[str]) -> None:
+    """Opens ``path`` afresh (first tab open), chooses every tab once unmeasured, then ``times`` times each
+    measured by ``record(row, "onglet", action)``."""
+    try:
+        tab.open(path)
+        for label, heading, row in tabs:
+            _choose_tab(tab, label, heading)
+            tab.wait()
+    except RuntimeError as error:
+        failures.append(f"échauffement des onglets : {error}")
+        return
+    print("échauffement : onglets", file=sys.stderr, flush=True)
+    for _ in range(times):
+        for label, heading, row in tabs:
+            record(row, "onglet", lambda: _choose_tab(tab, label, heading))
 
 
 def by_script(profile: dict) -> dict[str, float]:
@@ -306,6 +361,11 @@ def _click(tab: Browser, title: str) -> None:
         raise RuntimeError(f"lien « {title} » absent du menu")
 
 
+def _choose_tab(tab: Browser, label: str, heading: str) -> None:
+    if not tab.page.evaluate(TAB_CLICK, [label, heading]):
+        raise RuntimeError(f"onglet « {label} » absent de la page")
+
+
 def summary(samples: list[dict]) -> dict:
     """Median and max of the usable time; medians of everything else."""
     def median(key: str) -> float | None:
@@ -321,9 +381,11 @@ def summary(samples: list[dict]) -> dict:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
-        description="Pages à chaud dans chromium : temps jusqu'à la page utilisable, par clic dans le menu et "
-                    "par rechargement complet, et d'où vient ce temps (serveur, messages, dessin).")
-    parser.add_argument("--fois", type=int, default=5, help="mesures par page et par manière d'y aller (5)")
+        description="Pages à chaud dans chromium : temps jusqu'à la page utilisable, par clic dans le menu, "
+                    "par rechargement complet et par choix d'un onglet des 4 engagements, et d'où vient ce temps "
+                    "(serveur, messages, dessin).")
+    parser.add_argument("--fois", type=int, default=5,
+                        help="mesures par page et par manière d'y aller, et par onglet des 4 engagements (5)")
     parser.add_argument("--sans-profil", action="store_true",
                         help="ne pas refaire un clic par page sous le profileur de DevTools (temps par script)")
     base_and_json_arguments(parser)
@@ -363,9 +425,11 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def print_report(r: dict) -> None:
-    """The figures in French: one line per page and way of reaching it, then where the time went."""
+    """The figures in French: one line per page and way of reaching it (a tab of the engagements: its own line,
+    access « onglet »), then where the time went."""
     load = r["charge_machine"]
-    print(f"Pages à chaud dans chromium, {r['fois']} fois chacune ; cible : utilisable en {fr(r['cible_s'])} s ; "
+    print(f"Pages et onglets des 4 engagements à chaud dans chromium, {r['fois']} fois chacun ; "
+          f"cible : utilisable en {fr(r['cible_s'])} s ; "
           f"charge de la machine {fr(load['avant'][0], 2)} → {fr(load['apres'][0], 2)} sur {load['coeurs']} cœurs ; "
           f"{fr(r['duree_mur_s'])} s en tout, serveur {fr(r['cpu_serveur_total_s'])} s CPU")
     header = (f"{'Page':<34} {'accès':<6} {'médiane':>7} {'max':>6} {'1er aff.':>8} {'dern. msg':>9} "
@@ -388,14 +452,14 @@ def print_report(r: dict) -> None:
                   f"{fr(m['observateur_francais_ms'] / 1000, 3):>8} {fr(m['octets_recus'] / 1024, 0):>9} "
                   f"{m['graphiques']:>6.0f}{mark}")
     print("* : au moins une mesure au-dessus de la cible")
-    for how in ("clic", "rechargement"):
+    for how, which in (("clic", "pages"), ("rechargement", "pages"), ("onglet", "onglets")):
         rows = [ways[how]["medianes"] for ways in r["pages"].values() if how in ways]
         if not rows:
             continue
         server = statistics.median(m["dernier_message_ms"] or 0 for m in rows) / 1000
         tail = statistics.median(m["utilisable_ms"] - (m["dernier_message_ms"] or 0) for m in rows) / 1000
         print(f"{how} : jusqu'au dernier message du serveur {fr(server, 2)} s, puis navigateur seul {fr(tail, 2)} s "
-              f"(médianes des pages)")
+              f"(médianes des {which})")
     if r["profil_clic_ms_par_script"]:
         print("Fil principal du navigateur pendant un clic (profileur, ms ; natif compté au script appelant) :")
         for title, parts in r["profil_clic_ms_par_script"].items():
