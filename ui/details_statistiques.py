@@ -9,6 +9,7 @@ import streamlit as st
 from indicateurs import tableaux
 from indicateurs.lignes_affichees import wrapped_row_height
 from ui.impression import PRINTABLE_KEY, html_table
+from ui.memo import same_frame
 
 LABEL = "Détails statistiques"
 # What the reader's tables leave out: the adjusted p-value and the model's name.
@@ -37,7 +38,13 @@ La page « Méthodologie » détaille ces choix et leurs limites mesurées.
 
 def reader_results(verdicts: pd.DataFrame) -> pd.DataFrame:
     """The stored results for the reader's table: the display columns without p-values and method names."""
-    return tableaux.results_for_display(verdicts).drop(columns=STATISTICAL_COLUMNS)
+    return _for_display(verdicts).drop(columns=STATISTICAL_COLUMNS)
+
+
+def _for_display(verdicts: pd.DataFrame) -> pd.DataFrame:
+    """``results_for_display``, written once per shared frame of results (``ui.memo``): the reader's table
+    and the statistical details both start from it on every rerun."""
+    return same_frame(tableaux.results_for_display, verdicts)
 
 
 T = tableaux.RESULT_COLUMNS
@@ -56,14 +63,22 @@ ON_SCREEN = {  # column: (title on screen, width in px, characters per line when
 def show_reader_results(verdicts: pd.DataFrame, *, key: str, with_parcours: bool = True) -> None:
     """The stored results for a reader, fitting the screen without a cut column; on paper (print), every
     column of ``reader_results`` and every row."""
-    shown = reader_results(verdicts)
     columns = [c for c in ON_SCREEN if with_parcours or c != T["parcours"]]
     config = {c: st.column_config.TextColumn(ON_SCREEN[c][0], width=ON_SCREEN[c][1], help=c) for c in columns}
-    wraps = {c: ON_SCREEN[c][2] for c in columns if ON_SCREEN[c][2]}
+    shown, row_height, printed = same_frame(_reader_table, verdicts, with_parcours)
     with st.container(key=f"{PRINTABLE_KEY}{key}"):
-        st.dataframe(shown, hide_index=True, column_order=columns, column_config=config,
-                     row_height=wrapped_row_height(shown, wraps))
-        st.html(html_table(shown if with_parcours else shown.drop(columns=T["parcours"])))
+        st.dataframe(shown, hide_index=True, column_order=columns, column_config=config, row_height=row_height)
+        st.html(printed)
+
+
+def _reader_table(verdicts: pd.DataFrame, with_parcours: bool) -> tuple[pd.DataFrame, int, str]:
+    """What ``show_reader_results`` sends: the table, its row height and its printed copy (HTML), built once
+    per shared frame of results (``ui.memo``) instead of on every rerun."""
+    shown = reader_results(verdicts)
+    columns = [c for c in ON_SCREEN if with_parcours or c != T["parcours"]]
+    wraps = {c: ON_SCREEN[c][2] for c in columns if ON_SCREEN[c][2]}
+    printed = html_table(shown if with_parcours else shown.drop(columns=T["parcours"]))
+    return shown, wrapped_row_height(shown, wraps), printed
 
 
 def statistical_details(verdicts: pd.DataFrame) -> None:
@@ -71,4 +86,4 @@ def statistical_details(verdicts: pd.DataFrame) -> None:
     download of the results already holds them)."""
     with st.expander(LABEL, icon=":material/functions:"):
         st.markdown(EXPLANATION)
-        st.dataframe(tableaux.results_for_display(verdicts), hide_index=True, width="stretch")
+        st.dataframe(_for_display(verdicts), hide_index=True, width="stretch")
