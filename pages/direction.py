@@ -191,8 +191,8 @@ if "effets" in figures:
         f"{r.libelle_indicateur} : {tableaux.change_text(r.effet, r.effet_bas, r.effet_haut, r.effet_unite)}, "
         f"{r.verdict}" for r in effects.itertuples()) + "."
     show_chart(figures["effets"], alt=alt, name=f"effets-{direction}", key="effets",
-               data=effects[["libelle_indicateur", "effet", "effet_bas", "effet_haut", "effet_unite", "n_parcours",
-                             "verdict_affiche"]],
+               data=effects, keep=["libelle_indicateur", "effet", "effet_bas", "effet_haut", "effet_unite",
+                                   "n_parcours", "verdict_affiche"],
                columns={"libelle_indicateur": "Indicateur", "effet": "Effet", "effet_bas": "Borne basse (intervalle du verdict)",
                         "effet_haut": "Borne haute (intervalle du verdict)", "effet_unite": "Unité", "n_parcours": "Parcours",
                         "verdict_affiche": "Verdict"})

@@ -47,9 +47,11 @@ def test_an_entry_goes_with_its_frame_even_for_the_helpers_results():
     gc.collect()
     before = memo.entries()
     frame = pd.DataFrame({"mois": ["2026-06"], "valeur": [4.25], "ok": [True]})
-    memo.same_frame(_chart_tables, frame, (("valeur", "Valeur"),))
-    memo.same_frame(_chart_tables, frame, ())
-    assert memo.entries() == before + 2
+    memo.same_frame(_chart_tables, frame, (("valeur", "Valeur"),), ())
+    memo.same_frame(_chart_tables, frame, (), ())
+    shown, table = memo.same_frame(_chart_tables, frame, (("valeur", "Valeur"),), ("valeur", "mois"))
+    assert list(shown.columns) == ["Valeur", "mois"] and table.iloc[0].tolist() == ["4,25", "2026-06"]
+    assert memo.entries() == before + 3
     del frame
     gc.collect()
     assert memo.entries() == before  # the results (renamed frame, screen table) did not keep the frame alive

@@ -77,22 +77,30 @@ def chart_config(file_name: str) -> dict:
 
 
 def show_chart(fig: go.Figure, *, alt: str, data: pd.DataFrame, name: str, key: str,
-               columns: dict[str, str] | None = None, downloads: bool = True) -> None:
+               columns: dict[str, str] | None = None, keep: list[str] | None = None, downloads: bool = True) -> None:
     """Draw ``fig`` with its text alternative ``alt``, then « Données du graphique »: ``data`` as a table
-    (columns renamed for the reader with ``columns``) and its CSV / XLSX downloads named ``name``."""
+    (only its columns ``keep`` if given, renamed for the reader with ``columns``) and its CSV / XLSX downloads
+    named ``name``.
+
+    What is built from ``data`` is reused while the page passes the same frame (``ui.memo``): pass a page's
+    cached frame itself, with ``keep``, rather than a selection made anew on every rerun."""
     st.plotly_chart(fig, config=chart_config(name), alt=alt, key=f"{key}-graphique", width="stretch")
     with st.expander("Données du graphique", icon=":material/table:"):
-        renamed, table = same_frame(_chart_tables, data, tuple(columns.items()) if columns else ())
+        shown, table = same_frame(_chart_tables, data, tuple(columns.items()) if columns else (),
+                                  tuple(keep) if keep else ())
         st.dataframe(table, hide_index=True, width="stretch")
         if downloads:
-            download_buttons(data if renamed is None else renamed, name, key=key)
+            download_buttons(data if shown is None else shown, name, key=key)
 
 
-def _chart_tables(data: pd.DataFrame, columns: tuple[tuple[str, str], ...]) -> tuple[pd.DataFrame | None, pd.DataFrame]:
-    """A chart's data renamed for the reader (None when nothing is renamed: the result must not hold ``data``)
-    and its ``screen_table``: built once per shared frame (``ui.memo``), about 5 ms of every rerun otherwise."""
-    renamed = data.rename(columns=dict(columns)) if columns else None
-    return renamed, screen_table(data if renamed is None else renamed)
+def _chart_tables(data: pd.DataFrame, columns: tuple[tuple[str, str], ...],
+                  keep: tuple[str, ...]) -> tuple[pd.DataFrame | None, pd.DataFrame]:
+    """A chart's data as downloaded (``data`` selected and renamed; None when it is ``data`` itself: the result
+    must not hold ``data``) and its ``screen_table``, about 5 ms of a rerun when built every time."""
+    shown = data[list(keep)] if keep else None
+    if columns:
+        shown = (data if shown is None else shown).rename(columns=dict(columns))
+    return shown, screen_table(data if shown is None else shown)
 
 
 def _written(value: float) -> str:
