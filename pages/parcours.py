@@ -8,12 +8,12 @@ from indicateurs.mois import parse_month_code
 from ui.contexte import database, referentiel, version
 from ui.details_statistiques import show_reader_results, statistical_details
 from ui.graphique import show_chart
-from ui.lectures_parcours import indicator_data, overview_figure, parcours_data, period_data, value_history
+from ui.lectures_parcours import (GLANCE_KEY, indicator_data, overview_figure, parcours_data, period_data,
+                                  value_history)
 from ui.telechargements import download_buttons
 from ui.mise_en_page import banner, empty_state, sidebar_filters, url_selectbox
 from ui.texte import litteral
 
-GLANCE_KEY = "petits-graphiques"  # the expander of every indicator's small chart (drawn once opened)
 PROVENANCE_COLUMNS = {"mois": "Mois", "valeur": "Valeur", "commentaire": "Commentaire", "import_id": "Import n°",
                       "type_import": "Type", "fichier": "Fichier", "utilisateur": "Importé par",
                       "importe_le": "Importé le"}

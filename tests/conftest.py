@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 from datetime import date
 from pathlib import Path
@@ -14,6 +15,10 @@ from indicateurs.setup import init_database
 ROOT = Path(__file__).resolve().parent.parent
 END_MONTH = date(2026, 10, 1)  # the demo data's last month in every test: results stay deterministic
 LOCAL_ADMIN = "sru.tests"
+# No test may open the developer's data/observatoire.duckdb (or create it, as running a page would): a test, or a
+# module it imports while being collected, that does not give its own base fails on this path, which cannot be
+# created, instead of reading or writing the real one.
+os.environ["OBSERVATOIRE_DB"] = "/dev/null/aucune-base-par-defaut-dans-les-tests/observatoire.duckdb"
 IDENTITY_VARIABLES = ("OBSERVATOIRE_IDENTITE", "OBSERVATOIRE_ENTETE", "OBSERVATOIRE_HABILITATIONS",
                       "OBSERVATOIRE_INCONNUS", "OBSERVATOIRE_ADMINISTRATEUR_LOCAL", "OBSERVATOIRE_UTILISATEUR",
                       "OBSERVATOIRE_ROLE", "OBSERVATOIRE_DIRECTION")

@@ -8,7 +8,7 @@ import json
 import pytest
 import streamlit as st
 
-from pages.parcours import GLANCE_KEY
+from ui.lectures_parcours import GLANCE_KEY
 from tests.outils.pages import open_page
 
 

@@ -11,7 +11,7 @@ from indicateurs.imports.pipeline import check_file
 from indicateurs.operations import import_file
 from indicateurs.roles import ADMINISTRATEUR, Utilisateur
 from indicateurs.valeurs import value_history
-from pages.parcours import GLANCE_KEY
+from ui.lectures_parcours import GLANCE_KEY
 from tests.conftest import END_MONTH
 from tests.outils.pages import open_page
 

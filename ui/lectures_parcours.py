@@ -17,6 +17,10 @@ from indicateurs.db import Database
 from indicateurs.format_fr import format_month, format_value
 from indicateurs.mois import month_code, parse_month_code
 
+# The key of the expander holding every indicator's small chart (drawn once opened). Here rather than in the
+# page, so tests can name it without importing the page, which would run it.
+GLANCE_KEY = "petits-graphiques"
+
 
 # Shared, read-only, never copied (cache_data unpickled the parcours' frames on every rerun): the page modifies
 # nothing these return. Everything a rerun would otherwise redo (periods, orders, tables written for the reader)
