@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
 import streamlit as st
 
+from indicateurs.db import Database
 from indicateurs.format_fr import format_month
 from indicateurs.mois import month_code, month_range, parse_month_code
 from indicateurs.setup import has_demo_data
 from indicateurs.synthese import data_period, last_import_time
-from ui.contexte import database, referentiel, results_pending
+from ui.contexte import database, referentiel, results_pending, version
 from ui.impression import print_styles
 from ui.texte import litteral
 
@@ -21,16 +22,29 @@ def banner() -> None:
     """The « données de démonstration » banner while demo data is live, the date of the last import, and the
     print style sheet (so that printing any page leaves out the sidebar and toolbars)."""
     print_styles()
-    db = database()
-    if has_demo_data(db):
+    demo, last, _ = _store_facts()
+    if demo:
         st.warning("**Données de démonstration** : les valeurs affichées sont fictives et servent à "
                    "découvrir l'outil. Elles seront remplacées par les fichiers des directions.", icon=":material/science:")
     if results_pending():
         st.info("Les résultats sont en cours de mise à jour après le dernier import : les verdicts affichés sont "
                 "encore ceux d'avant. Rechargez la page dans un instant.", icon=":material/hourglass_top:")
-    last = last_import_time(db)
     if last is not None:
         st.caption(f"Dernier import : le {last:%d/%m/%Y à %H:%M}.")
+
+
+def _store_facts() -> tuple[bool, datetime | None, tuple[date | None, date | None]]:
+    """Demo data live?, the last import's time, the first and last months with values: of the current version."""
+    db = database()
+    return _store_facts_of(db, str(db.path), version())
+
+
+# Every write that changes them (an import, a cancellation, a referential edit) moves the data version:
+# read once per version and per process, not three queries on every rerun of every page.
+@st.cache_resource(show_spinner=False, max_entries=8)
+def _store_facts_of(_db: Database, path: str, store_version: str) -> tuple[bool, datetime | None,
+                                                                            tuple[date | None, date | None]]:
+    return has_demo_data(_db), last_import_time(_db), data_period(_db)
 
 
 def empty_state(message: str) -> None:
@@ -38,11 +52,13 @@ def empty_state(message: str) -> None:
     st.info(message, icon=":material/info:")
 
 
-@st.cache_data(show_spinner=False, max_entries=4)
-def _months(first: date | None, last: date | None) -> list[str]:
+# Shared, never copied (callers only read it): each month's code and its French label, so that the two
+# month selectboxes label their options by a look-up instead of parsing and formatting every code on every run.
+@st.cache_resource(show_spinner=False, max_entries=4)
+def _months(first: date | None, last: date | None) -> dict[str, str]:
     if first is None:
-        return []
-    return [month_code(m) for m in month_range(first, last)]
+        return {}
+    return {month_code(m): format_month(m) for m in month_range(first, last)}
 
 
 def url_selectbox(label: str, options: list[str], *, key: str, format_func, default: str,
@@ -88,7 +104,7 @@ def link_notice(label: str, asked: str, shown: str) -> str:
 def sidebar_filters() -> tuple[date | None, date | None, str | None]:
     """Period and direction, in the sidebar and in the URL (copying the link shares the view). A link's
     unknown direction or month is named in the page itself, above its content."""
-    first, last = data_period(database())
+    first, last = _store_facts()[2]
     months = _months(first, last)
     ref = referentiel()
     notices: list[str] = []
@@ -99,17 +115,18 @@ def sidebar_filters() -> tuple[date | None, date | None, str | None]:
             st.warning(notice, icon=":material/link_off:")
 
 
-def _sidebar_filters(months: list[str], ref, notices: list[str]) -> tuple[date | None, date | None, str | None]:
+def _sidebar_filters(labels_by_month: dict[str, str], ref, notices: list[str]) -> tuple[date | None, date | None, str | None]:
     with st.sidebar:
         st.subheader("Filtres")
         directions = [ALL] + [d.code for d in ref.directions]
         labels = {d.code: f"{d.code} – {d.libelle}" for d in ref.directions}
         direction = url_selectbox("Direction", directions, key="direction", default=ALL, notices=notices,
                                   format_func=lambda c: labels.get(c, "Toutes les directions"))
+        months = list(labels_by_month)
         if not months:
             st.caption("Aucune période disponible : la base ne contient pas encore de valeurs.")
             return None, None, direction or None
-        month_label = lambda m: format_month(parse_month_code(m))  # noqa: E731
+        month_label = labels_by_month.__getitem__
         debut = url_selectbox("Début de la période", months, key="debut", default=months[0],
                               format_func=month_label, notices=notices)
         fin = url_selectbox("Fin de la période", months, key="fin", default=months[-1], format_func=month_label,
