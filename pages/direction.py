@@ -34,12 +34,11 @@ def _card(card: dict) -> None:
     the title's tooltip and sits in the results table below."""
     with st.container(border=True):
         st.markdown(card["titre"], help=card["aide"])
-        st.markdown(card["verdict"])
         if "insuffisant" in card:
+            st.markdown(card["verdict"])
             st.caption(card["insuffisant"])
             return
-        st.markdown(card["moyennes"])
-        st.markdown(card["changement"])
+        st.markdown(card["texte"])
 
 
 st.title("Direction")

@@ -120,11 +120,12 @@ def _card(row) -> dict:
             "verdict": tableaux.verdict_badge(row.verdict, row.provisoire)}
     if row.verdict == tableaux.INSUFFICIENT:
         return card | {"insuffisant": litteral(row.phrase)}
-    return card | {
-        "moyennes": f"Moyenne des 12 mois avant : **{tableaux.format_mean(row.moyenne_avant, row.unite)}**  \n"
-                    f"Moyenne depuis le déploiement : **{tableaux.format_mean(row.moyenne_apres, row.unite)}** "
-                    f"({row.mois_apres} mois)",
-        "changement": f"Changement estimé : **{tableaux.change_text(row.estimate, row.low, row.high, row.effet_unite)}**"}
+    return card | {"texte": (
+        f"{card['verdict']}\n\n"
+        f"Moyenne des 12 mois avant : **{tableaux.format_mean(row.moyenne_avant, row.unite)}**  \n"
+        f"Moyenne depuis le déploiement : **{tableaux.format_mean(row.moyenne_apres, row.unite)}** "
+        f"({row.mois_apres} mois)\n\n"
+        f"Changement estimé : **{tableaux.change_text(row.estimate, row.low, row.high, row.effet_unite)}**")}
 
 
 @st.cache_resource(show_spinner=False, max_entries=32)
