@@ -11,7 +11,7 @@ from indicateurs.format_fr import format_month
 from indicateurs.mois import month_code, month_range, parse_month_code
 from indicateurs.setup import has_demo_data
 from indicateurs.synthese import data_period, last_import_time
-from ui.contexte import database, referentiel, results_pending, version
+from ui.contexte import database, once_per_run, referentiel, results_pending, version
 from ui.impression import print_styles
 from ui.texte import litteral
 
@@ -34,9 +34,10 @@ def banner() -> None:
 
 
 def _store_facts() -> tuple[bool, datetime | None, tuple[date | None, date | None]]:
-    """Demo data live?, the last import's time, the first and last months with values: of the current version."""
+    """Demo data live?, the last import's time, the first and last months with values: of the current version
+    (asked by the banner and the filters, looked up once per script run)."""
     db = database()
-    return _store_facts_of(db, str(db.path), version())
+    return once_per_run("faits", lambda: _store_facts_of(db, str(db.path), version()))
 
 
 # Every write that changes them (an import, a cancellation, a referential edit) moves the data version:
