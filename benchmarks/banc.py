@@ -48,6 +48,7 @@ sys.path[:0] = [str(ROOT), str(BENCHMARKS)]
 END_MONTH = date(2026, 10, 1)
 NEXT_MONTH = date(2026, 11, 1)
 IMPORT_ROWS = 1_000_000
+COLD_RUNS = 3  # a cold run is one sample of a noisy machine: page and floor alike take the median of three
 
 
 def _cpu() -> float:
@@ -179,10 +180,13 @@ def bench_pages(base: Path, runs: int, folder: Path) -> dict:
     st.cache_resource.clear()
     out = {"_memoire_serveur": server_tour(PAGES)}
     for label, page, params in PAGES:
-        st.cache_data.clear()
-        st.cache_resource.clear()
-        at = _app_test(ROOT / "app.py", page, params)
-        _, cold_cpu, cold_wall = measured(at.run)
+        colds = []
+        for _ in range(COLD_RUNS):
+            st.cache_data.clear()
+            st.cache_resource.clear()
+            at = _app_test(ROOT / "app.py", page, params)
+            colds.append(measured(at.run)[1:])
+        cold_cpu, cold_wall = (statistics.median(c) for c in zip(*colds))
         if at.exception:
             out[label] = {"erreur": str(at.exception[0].value)[:300]}
             continue
@@ -193,8 +197,11 @@ def bench_pages(base: Path, runs: int, folder: Path) -> dict:
         replay = folder / "plancher.pickle"
         replay.write_bytes(pickle.dumps(_elements(visit)))
         os.environ["BANC_PLANCHER"] = str(replay)
-        floor = _app_test(BENCHMARKS / "plancher_page.py", None, {})
-        _, floor_cold_cpu, floor_cold_wall = measured(floor.run)
+        floor_colds = []
+        for _ in range(COLD_RUNS):
+            floor = _app_test(BENCHMARKS / "plancher_page.py", None, {})
+            floor_colds.append(measured(floor.run)[1:])
+        floor_cold_cpu, floor_cold_wall = (statistics.median(c) for c in zip(*floor_colds))
         floor_warm_cpu, floor_warm_wall = _median_runs(floor, runs)
         out[label] = {
             "froid_cpu": cold_cpu, "froid_mur": cold_wall, "premiere_visite_cpu": first_cpu,
