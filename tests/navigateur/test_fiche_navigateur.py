@@ -13,6 +13,11 @@ from tests.navigateur.conftest import open_page
 pytestmark = [pytest.mark.navigateur, pytest.mark.xdist_group("serveur")]
 
 
+PRINT_SHEET_AND_TABLES_DRAWN = """() => [...document.querySelectorAll('style')].some(
+    s => s.textContent.includes('@media print') && s.textContent.includes('stSidebar'))
+  && document.querySelectorAll('table.tableau-impression').length >= 2"""
+
+
 def _text(path) -> str:
     out = subprocess.run(["pdftotext", str(path), "-"], check=True, capture_output=True).stdout.decode()
     return " ".join(out.replace("\u202f", " ").split())
@@ -40,6 +45,9 @@ def test_printing_a_page_hides_the_chrome_and_prints_whole_tables(server, page, 
     last = db.query_one("SELECT r.parcours FROM resultats r JOIN parcours p ON p.code = r.parcours "
                         "WHERE p.direction = 'DDCT' ORDER BY r.parcours DESC LIMIT 1")[0]
     open_page(page, f"{server['url']}/direction?direction=DDCT")
+    # The style sheet and the paper tables are st.html elements, drawn once the browser has loaded that
+    # element's code, which can come after the script run is over (it did, on a loaded CI machine).
+    page.wait_for_function(PRINT_SHEET_AND_TABLES_DRAWN, timeout=60_000)
     assert page.locator('[data-testid="stSidebar"]').is_visible()
     assert not page.locator("table.tableau-impression").first.is_visible()
     page.emulate_media(media="print")
