@@ -15,7 +15,7 @@ import math
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
-from indicateurs.mois import format_month_fr, to_month
+from indicateurs.mois import to_month
 
 NNBSP = "\u202f"
 MINUS = "\u2212"
@@ -78,13 +78,20 @@ def format_percent(share: float | None, decimals: int = 1) -> str:
     return "–" if share is None else format_number(share * 100, decimals) + UNIT_SUFFIX["%"]
 
 
+MOIS_LONGS = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre",
+              "octobre", "novembre", "décembre")
+MOIS_COURTS = ("janv.", "févr.", "mars", "avr.", "mai", "juin", "juil.", "août", "sept.", "oct.",
+               "nov.", "déc.")
+
+
 def format_month(d, long: bool = False) -> str:
     """``date(2026, 1, 1)`` → ``"janv. 2026"`` (``"janvier 2026"`` with ``long``); ``None`` → ``"non planifié"``.
 
     Any month form is accepted: date, Timestamp, monthly Period, ``"2025-03"``."""
     if d is None:
         return "non planifié"
-    return format_month_fr(d if isinstance(d, date) else to_month(d), long)
+    month = d if isinstance(d, date) else to_month(d)
+    return f"{(MOIS_LONGS if long else MOIS_COURTS)[month.month - 1]} {month.year}"
 
 
 def format_month_long(d) -> str:

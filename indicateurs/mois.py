@@ -1,8 +1,12 @@
 """Months: the unit of time of every value. Stored as the first day of the month (a DATE).
 
-One module for months as values: codes (``2026-10``), arithmetic, the observation window, French names,
-and, for the impact engine, conversion to monthly ``pd.Period`` so that « months between » is integer
-arithmetic on calendar months; and months as people type them in files (below, « Reading typed months »).
+One module for months as values: codes (``2026-10``), arithmetic, the observation window, and, for the
+impact engine, conversion to monthly ``pd.Period`` so that « months between » is integer arithmetic on
+calendar months; and months as people type them in files (below, « Reading typed months »).
+
+A month as one integer is its index ``year × 12 + month − 1`` (``month_index``): arithmetic, the import's
+vectorised checks and the completeness SQL all count in it. Months are written in French by
+``indicateurs/format_fr.py``.
 """
 
 from __future__ import annotations
@@ -14,11 +18,6 @@ from typing import Iterable
 
 import numpy as np
 import pandas as pd
-
-MOIS_LONGS = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre",
-              "octobre", "novembre", "décembre")
-MOIS_COURTS = ("janv.", "févr.", "mars", "avr.", "mai", "juin", "juil.", "août", "sept.", "oct.",
-               "nov.", "déc.")
 
 _CODE = re.compile(r"^(\d{4})-(\d{2})$")
 
@@ -39,15 +38,41 @@ def month_code(d: date) -> str:
     return f"{d.year:04d}-{d.month:02d}"
 
 
+def month_index(d: date) -> int:
+    """The month of ``d`` as one integer, ``year × 12 + month − 1``: consecutive months are consecutive integers."""
+    return d.year * 12 + d.month - 1
+
+
+def index_to_date(index: int) -> date:
+    """The first day of the month of an index (``month_index``'s inverse)."""
+    return date(index // 12, index % 12 + 1, 1)
+
+
+def index_dates(indexes: np.ndarray) -> np.ndarray:
+    """Month indexes as an object array of ``date`` (first of the month), each distinct month built once."""
+    indexes = np.asarray(indexes, dtype=np.int64)
+    if len(indexes) == 0:
+        return np.array([], dtype=object)
+    low, high = int(indexes.min()), int(indexes.max())
+    table = np.empty(high - low + 1, dtype=object)
+    table[:] = [index_to_date(i) for i in range(low, high + 1)]
+    return table[indexes - low]
+
+
+def index_days(indexes: np.ndarray) -> np.ndarray:
+    """Month indexes as days since 1 January 1970 of the first of each month (int32: Arrow's ``date32``)."""
+    since_1970 = np.asarray(indexes, dtype=np.int64) - month_index(date(1970, 1, 1))
+    return since_1970.astype("datetime64[M]").astype("datetime64[D]").astype(np.int32)
+
+
 def add_months(d: date, n: int) -> date:
     """The first day of the month n months after (or before, n < 0) the month of ``d``."""
-    index = d.year * 12 + d.month - 1 + n
-    return date(index // 12, index % 12 + 1, 1)
+    return index_to_date(month_index(d) + n)
 
 
 def months_between(start: date, end: date) -> int:
     """How many months from the month of ``start`` to the month of ``end`` (0 when the same month)."""
-    return (end.year - start.year) * 12 + end.month - start.month
+    return month_index(end) - month_index(start)
 
 
 def month_range(start: date, end: date) -> list[date]:
@@ -82,12 +107,6 @@ def observation_start(deployments: Iterable[date | None], today: date | None = N
     return date(anchor.year - YEARS_BEFORE_FIRST_DEPLOYMENT, 1, 1)
 
 
-def format_month_fr(d: date, long: bool = False) -> str:
-    """date(2026, 1, 1) → ``"janv. 2026"`` (or ``"janvier 2026"`` with long=True)."""
-    names = MOIS_LONGS if long else MOIS_COURTS
-    return f"{names[d.month - 1]} {d.year}"
-
-
 def to_month(value) -> pd.Period:
     """One month as a monthly ``pd.Period``, whatever its input form (Period, Timestamp, date, "2025-03")."""
     if isinstance(value, pd.Period):
@@ -119,6 +138,12 @@ def months_since(months, origin) -> pd.Index:
     return pd.Index(periods.asi8 - to_month(origin).ordinal, dtype="int64")
 
 
+def month_ordinals(months: pd.Series) -> np.ndarray:
+    """Monthly Period ordinals (months since January 1970, as ``months_since`` counts them) of a column of
+    dates, without building pandas Periods."""
+    return pd.to_datetime(months).to_numpy().astype("datetime64[M]").astype(np.int64)
+
+
 # Reading typed months -------------------------------------------------------------------------------
 # Months as people write them in French files, and as Excel stores them.
 # 
@@ -127,7 +152,7 @@ def months_since(months, origin) -> pd.Index:
 # « oct.-26 » (what a date cell shows as mmm-aa and writes to CSV), « 1er octobre 2026 », « 202610 », and
 # Excel serial numbers (« 46296 », days since 30/12/1899, what a date cell becomes when formatted as a
 # number; from 10000, i.e. 1927, so that a bare « 10 » is refused rather than read as January 1900).
-# A month is handled as an integer index ``year * 12 + month - 1`` for vectorised comparisons.
+# A cell's month is read as its ``month_index``, for vectorised comparisons.
 
 UNREADABLE = -1
 EXCEL_EPOCH = date(1899, 12, 30)
@@ -156,16 +181,6 @@ _MONTH_YEAR = re.compile(r"^([0-9]{1,2})[-/.]([0-9]{4})$")
 _DAY_MONTH_YEAR = re.compile(r"^([0-9]{1,2})[-/.]([0-9]{1,2})[-/.]([0-9]{4})" + _TIME + "$")
 _NAMED = re.compile(r"^(?:([0-9]{1,2}|1er)\s*)?([a-z]+)\.?\s*[-/ ]?\s*([0-9]{4}|[0-9]{2})$")
 _SERIAL = re.compile(r"^([0-9]{1,7})(?:\.([0-9]+))?$")
-
-
-def month_index(year: int, month: int) -> int:
-    """The integer index of a month (year * 12 + month - 1)."""
-    return year * 12 + month - 1
-
-
-def index_to_date(index: int) -> date:
-    """The first day of the month of an index."""
-    return date(index // 12, index % 12 + 1, 1)
 
 
 def parse_month(text: str) -> int:
@@ -199,7 +214,7 @@ def parse_month(text: str) -> int:
             return _checked(whole // 100, whole % 100, 1)  # 202610: YYYYMM
         if MIN_EXCEL_SERIAL <= whole <= MAX_EXCEL_SERIAL:
             day = EXCEL_EPOCH + timedelta(days=whole)
-            return month_index(day.year, day.month)
+            return month_index(day)
     return UNREADABLE
 
 
@@ -210,7 +225,7 @@ def _checked(year: int, month: int, day: int) -> int:
         date(year, month, day)
     except ValueError:
         return UNREADABLE
-    return month_index(year, month)
+    return month_index(date(year, month, 1))
 
 
 def parse_months(cells: pd.Series) -> np.ndarray:

@@ -26,7 +26,7 @@ from indicateurs.impact.did import staggered_did_panel
 from indicateurs.impact.processus import processes
 from indicateurs.impact.serie import analyse_months
 from indicateurs.impact.verdicts import apply_fdr, interval_at
-from indicateurs.mois import parse_month_code
+from indicateurs.mois import month_ordinals, parse_month_code
 from indicateurs.referentiel import Referentiel
 from indicateurs.referentiel_store import read_referentiel
 from indicateurs.score import scores
@@ -84,11 +84,6 @@ class SeriesInput:
     ordinals: np.ndarray
     values: np.ndarray
     exposure: np.ndarray | None
-
-
-def month_ordinals(months: pd.Series) -> np.ndarray:
-    """Monthly Period ordinals (months since January 1970) of a column of dates, without pandas Periods."""
-    return pd.to_datetime(months).to_numpy().astype("datetime64[M]").astype(np.int64)
 
 
 def _series_inputs(data: "ValueArrays", ref: Referentiel) -> dict[tuple[str, str], tuple[SeriesInput, str]]:

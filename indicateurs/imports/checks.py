@@ -14,7 +14,8 @@ import numpy as np
 import pandas as pd
 
 from indicateurs.imports.codes import Lookup
-from indicateurs.imports.formats import month_fr, number_fr
+from indicateurs.format_fr import format_month_long as month_fr
+from indicateurs.imports.formats import number_fr
 from indicateurs.imports.numbers import parse_numbers
 from indicateurs.imports.problemes import Collecteur
 from indicateurs.mois import (OBSERVATION_START_VARIABLE, UNREADABLE, index_to_date, month_index, observation_start,
@@ -142,7 +143,7 @@ class RowChecks:
         start = observation_start(parse_month_code(p.date_deploiement) if p.date_deploiement else None
                                   for p in self.ref.parcours)
         index = self.s["mois_index"].to_numpy()
-        early = (index >= 0) & (index < month_index(start.year, start.month))
+        early = (index >= 0) & (index < month_index(start))
         first = month_fr(start)
         self._report(early, "mois", lambda r: (
             f"Mois hors de la période d'observation : {month_fr(index_to_date(int(index[r])))} est avant "

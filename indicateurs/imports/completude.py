@@ -22,7 +22,7 @@ import pandas as pd
 
 from indicateurs.db import Database
 from indicateurs.exporter import excel_csv_bytes, xlsx_bytes
-from indicateurs.mois import add_months, last_complete_month, month_code, parse_month_code
+from indicateurs.mois import add_months, index_dates, last_complete_month, month_code, month_index, parse_month_code
 from indicateurs.referentiel import Referentiel
 
 MONTHS_BEFORE_DEPLOYMENT = 24
@@ -49,22 +49,6 @@ def start_month(deployment: str | None, first_stored: date | None) -> date | Non
     if first_stored is not None:
         candidates.append(date(first_stored.year, first_stored.month, 1))
     return min(candidates) if candidates else None
-
-
-def _month_dates(indexes: np.ndarray) -> np.ndarray:
-    """Month indexes (year × 12 + month − 1) as an object array of ``date`` (first of month)."""
-    indexes = np.asarray(indexes, dtype=np.int64)
-    if len(indexes) == 0:
-        return np.array([], dtype=object)
-    low, high = int(indexes.min()), int(indexes.max())
-    table = np.empty(high - low + 1, dtype=object)
-    table[:] = [date(i // 12, i % 12 + 1, 1) for i in range(low, high + 1)]
-    return table[indexes - low]
-
-
-def month_index(d: date) -> int:
-    """The month of ``d`` as one integer (year × 12 + month − 1), the month of the SQL below."""
-    return d.year * 12 + d.month - 1
 
 
 # The rule above in SQL, on the tables ``parcours``, ``indicateurs`` and ``valeurs`` (the database's, or
@@ -140,7 +124,7 @@ def counted(query, params: dict, *, labels: bool = False) -> Completude:
     DataFrame (``Database.query_df``)."""
     top = max(int(query("SELECT count(*) AS n FROM indicateurs", None)["n"].iloc[0]) - 1, 0)
     frame = query(_COMPLETUDE_SQL.format(top=top, **(_LABELS if labels else _NO_LABELS)), params)
-    months = _month_dates(frame["m"].to_numpy(np.int64))
+    months = index_dates(frame["m"].to_numpy(np.int64))
     is_count = (frame["kind"] == 0).to_numpy()
     counts = frame[is_count]
     resume = pd.DataFrame({

@@ -1,4 +1,5 @@
-"""Numbers and months quoted in import messages, written by ``indicateurs/format_fr.py``.
+"""Numbers quoted in import messages, written by ``indicateurs/format_fr.py`` (months are written there too,
+in full: ``format_month_long``, « octobre 2026 »).
 
 What is specific to import messages: a number is quoted with all its significant decimals (up to six:
 « 12,345 », never rounded to « 12,3 », since the message names the value the user typed) and with the
@@ -8,9 +9,7 @@ sign); a value that is not a number is « ? ». Months are written in full (« o
 
 from __future__ import annotations
 
-from datetime import date
-
-from indicateurs.format_fr import MINUS, NNBSP, format_month, format_number
+from indicateurs.format_fr import MINUS, NNBSP, format_number
 
 MAX_DECIMALS = 6
 
@@ -22,7 +21,3 @@ def number_fr(value: float) -> str:
     text = format_number(value, MAX_DECIMALS).replace(NNBSP, " ").replace(MINUS, "-")
     return text.rstrip("0").rstrip(",") if "," in text else text
 
-
-def month_fr(d: date) -> str:
-    """date(2026, 10, 1) → « octobre 2026 »."""
-    return format_month(d, long=True)

@@ -13,7 +13,8 @@ from datetime import date
 import pandas as pd
 
 from indicateurs.exporter import excel_csv_bytes, xlsx_bytes
-from indicateurs.mois import format_month_fr, is_quarter_month, month_code
+from indicateurs.format_fr import format_month_long
+from indicateurs.mois import is_quarter_month, month_code
 from indicateurs.referentiel import Referentiel
 
 COLUMNS = ["parcours", "libellé du parcours", "indicateur", "libellé de l'indicateur", "unité", "min", "max",
@@ -51,7 +52,7 @@ def aide(ref: Referentiel, direction: str, mois: date) -> pd.DataFrame:
     """The « aide » sheet: how to fill the template, then every indicator with its definition."""
     libelle = next(d.libelle for d in ref.directions if d.code == direction)
     lines = [
-        f"Modèle de saisie des indicateurs – {libelle} ({direction}) – {format_month_fr(mois, long=True)}",
+        f"Modèle de saisie des indicateurs – {libelle} ({direction}) – {format_month_long(mois)}",
         "Remplissez seulement la colonne « valeur » (et « commentaire » si besoin), dans la feuille « valeurs ».",
         "Une ligne par valeur. Ne modifiez pas les codes des colonnes « parcours », « indicateur » et « mois ».",
         "Écrivez un nombre seul, sans unité : virgule ou point pour les décimales, espace possible entre les milliers.",

@@ -33,7 +33,7 @@ from indicateurs.imports.origines import Origines
 from indicateurs.imports.problemes import DEFAULT_CAP, Collecteur, FichierIllisible, Probleme
 from indicateurs.imports.reader import read_table
 from indicateurs.imports.table import TEXT
-from indicateurs.mois import last_complete_month, month_index
+from indicateurs.mois import index_days, last_complete_month, month_index
 from indicateurs.referentiel_store import read_referentiel
 from indicateurs.valeurs import (
     Comparaison, STATUT_DEJA_IMPORTE, STATUT_IMPORTE, STATUT_REJETE, TYPE_FICHIER, compare_with_store,
@@ -181,7 +181,7 @@ def _check_content(db: Database, name: str, content: bytes, last: date, verifica
                     "vides. Remplissez les valeurs puis déposez-le à nouveau.")
         return
     labels = np.array([table.label(p, h) for p, h in enumerate(layout.header)], dtype=object)
-    checked = RowChecks(staged, labels, ref, parcours, indicateurs, month_index(last.year, last.month),
+    checked = RowChecks(staged, labels, ref, parcours, indicateurs, month_index(last),
                         erreurs, avertissements, layout.columns).run()
     keep = checked.valid & ~checked.duplicates
     if not keep.any():  # nothing valid (or the checks stopped early): the file is refused as it is
@@ -190,7 +190,8 @@ def _check_content(db: Database, name: str, content: bytes, last: date, verifica
     verification.valeurs = pd.DataFrame({
         "parcours": _code_texts(rows["parcours_code"]),
         "indicateur": _code_texts(rows["indicateur_code"]),
-        "mois": _month_dates(rows["mois_index"].to_numpy()),
+        "mois": pd.array(pa.array(index_days(rows["mois_index"].to_numpy())).cast(pa.date32()),
+                         dtype=pd.ArrowDtype(pa.date32())),
         "valeur": rows["valeur_num"].to_numpy(dtype=np.float64),
         "commentaire": _text_or_null(rows["commentaire"]),
     })
@@ -202,12 +203,6 @@ def _code_texts(codes: pd.Series):
     """A categorical column of codes as Arrow-backed text (one copy of each code per row, made in C)."""
     categories = pa.array(codes.cat.categories.to_numpy(dtype=object), type=pa.large_string())
     return pd.array(categories.take(pa.array(codes.cat.codes.to_numpy())), dtype=TEXT)
-
-
-def _month_dates(indexes: np.ndarray):
-    """Month indexes (year × 12 + month − 1) as Arrow dates, first of the month (elements are ``date``)."""
-    days = (indexes - month_index(1970, 1)).astype("datetime64[M]").astype("datetime64[D]").astype(np.int32)
-    return pd.array(pa.array(days).cast(pa.date32()), dtype=pd.ArrowDtype(pa.date32()))
 
 
 def _text_or_null(texts: pd.Series):

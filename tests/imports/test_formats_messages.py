@@ -9,7 +9,8 @@ from datetime import date
 
 import pandas as pd
 
-from indicateurs.imports.formats import month_fr, number_fr
+from indicateurs.format_fr import format_month_long as month_fr
+from indicateurs.imports.formats import number_fr
 from tests.outils import formats_avant
 
 

@@ -8,7 +8,10 @@ from __future__ import annotations
 
 from datetime import date
 
-from indicateurs.mois import format_month_fr
+
+# indicateurs/mois.py's month names and ``format_month_fr`` at that commit.
+MOIS_LONGS = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre",
+              "octobre", "novembre", "décembre")
 
 
 def number_fr(value: float) -> str:
@@ -23,4 +26,4 @@ def number_fr(value: float) -> str:
 
 def month_fr(d: date) -> str:
     """date(2026, 10, 1) → « octobre 2026 »."""
-    return format_month_fr(d, long=True)
+    return f"{MOIS_LONGS[d.month - 1]} {d.year}"
