@@ -4,21 +4,14 @@ Every page is registered with ``st.navigation`` (its menu hidden) so that any ad
 app.py: a page the user may not use is absent from the menu built here with ``st.page_link``, and opened
 by its address it refuses in French itself (``ui.identite.refuse_unless``), instead of Streamlit's
 English « page not found ».
-
-The ``st.Page`` objects are built once per process (building them checks each file and icon: about 1 ms a
-run) and each run gets its own shallow copies: ``st.navigation`` marks the page it returns as callable and
-``Page.run`` clears the mark, so objects shared by concurrent sessions could refuse a page to one of them.
 """
 
 from __future__ import annotations
 
-import copy
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Callable
 
 import streamlit as st
-from streamlit.runtime.scriptrunner_utils.script_run_context import get_script_run_ctx
 
 from indicateurs.roles import Utilisateur
 
@@ -57,10 +50,6 @@ SECTIONS: dict[str, list[Entree]] = {
 }
 
 
-ROOT = Path(__file__).resolve().parents[1]
-_built: dict[str, list[st.Page]] | None = None  # the pages of this process, never run themselves: copied per run
-
-
 def url_paths() -> list[str]:
     """Every page's address (``import_donnees``, ``journal``…), the default page's included."""
     return [e.url_path for entries in SECTIONS.values() for e in entries]
@@ -72,22 +61,10 @@ def allowed_titles(user: Utilisateur) -> dict[str, list[str]]:
     return {name: titles for name, titles in menu.items() if titles}
 
 
-def _pages() -> dict[str, list[st.Page]]:
-    """Every section's pages for this run: copies of the ones built on the process's first run, so no run
-    shares with another the mark that lets ``st.navigation``'s page run once."""
-    global _built
-    pages = _built
-    if pages is None:
-        pages = {name: [st.Page(ROOT / e.script, title=e.title, icon=e.icon, default=e.default) for e in entries]
-                 for name, entries in SECTIONS.items()}
-        if get_script_run_ctx(suppress_warning=True) is not None:  # outside a run, st.Page is left half-built
-            _built = pages
-    return {name: [copy.copy(page) for page in section] for name, section in pages.items()}
-
-
 def run_navigation(user: Utilisateur) -> None:
     """Register every page, draw ``user``'s menu in the sidebar, run the page asked for."""
-    pages = _pages()
+    pages = {name: [st.Page(e.script, title=e.title, icon=e.icon, default=e.default) for e in entries]
+             for name, entries in SECTIONS.items()}
     current = st.navigation(pages, position="hidden")
     with st.sidebar:
         for name, entries in SECTIONS.items():
