@@ -13,13 +13,7 @@ import plotly.graph_objects as go
 
 from indicateurs import graphiques
 from indicateurs.format_fr import format_number
-
-
-def nice_step(span: float, count: int = 6) -> float:
-    """A round step (1, 2 or 5 times a power of ten) giving about ``count`` ticks over ``span``."""
-    raw = max(span, 1e-9) / max(count, 1)
-    power = 10 ** math.floor(math.log10(raw))
-    return next(m * power for m in (1, 2, 5, 10) if m * power >= raw)
+from indicateurs.marges_graphiques import nice_step
 
 
 def signed_ticks(low: float, high: float, count: int = 6) -> tuple[list[float], list[str]]:

@@ -20,6 +20,7 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
+from indicateurs import marges_graphiques as marges
 from indicateurs.format_fr import format_month, format_number, format_percent, format_value
 from indicateurs.impact.verdicts import (DEGRADATION, FALL, IMPROVEMENT, INSUFFICIENT, MIN_MONTHS_AFTER,
                                          MIN_MONTHS_BEFORE, NO_CHANGE, RISE, SIGNAL)
@@ -154,6 +155,39 @@ def _layout_keys(title: str, height: int, legend_rows: int = 1) -> dict:
                     traceorder="normal"))
 
 
+def _legend_names(traces) -> list[str]:
+    """The entries of the legend Plotly draws for ``traces`` (dicts or trace objects): those not hidden
+    (a heat map is not in a legend unless asked), none when only one would be there and none was asked for."""
+    names, asked = [], False
+    for trace in traces:
+        get = trace.get if isinstance(trace, dict) else trace.__getitem__
+        shown = get("showlegend")
+        if shown is False or (shown is None and get("type") == "heatmap"):
+            continue
+        asked |= shown is True
+        names.append(get("name") or "")
+    return names if asked or len(names) >= 2 else []
+
+
+def _sized(layout: dict, traces, left: int, below: float, right: int = 0) -> dict:
+    """``layout``'s margins made wide enough, before the browser draws, for what Plotly measures after its
+    first draw (``marges_graphiques``): ``left`` pixels for the y axis, ``below`` pixels for the x axis under
+    the plot, then the legend of ``traces`` as it wraps on a chart ``marges.REFERENCE_WIDTH`` wide; ``right``:
+    room for the last x tick label. A margin is never made smaller. The figure grows by the legend rows a
+    chart that narrow needs more than one across the main column of a 1440-pixel screen (``WIDE_WIDTH``):
+    there, its plot keeps the height it had."""
+    margin = layout["margin"]
+    margin["l"] = max(margin["l"], left)
+    margin["r"] = max(margin["r"], right)
+    names = _legend_names(traces)
+    bottom = {width: max(margin["b"], marges.bottom_margin(below, marges.legend_height(
+        names, width - margin["l"] - margin["r"]))) for width in (marges.REFERENCE_WIDTH, marges.WIDE_WIDTH)}
+    margin["b"] = bottom[marges.REFERENCE_WIDTH]
+    if "height" in layout:
+        layout["height"] += bottom[marges.REFERENCE_WIDTH] - bottom[marges.WIDE_WIDTH]
+    return layout
+
+
 def _layout(fig: go.Figure, title: str, height: int, *, legend_rows: int = 1, **extra) -> go.Figure:
     """Shared layout: title top left, French separators, legend at the bottom of the figure."""
     fig.update_layout(**_layout_keys(title, height, legend_rows), **extra)
@@ -229,6 +263,7 @@ def unit_hover(unite: str) -> tuple[str, str]:
 # --- vue d'ensemble -----------------------------------------------------------------------------------
 
 HEADER_ROW = 20  # pixels: height of one row of the heat map's column-group header
+HEAT_MAP_LABELS_GAP = 27  # pixels: the parcours's names and the cells (measured in chromium, see marges_graphiques)
 
 
 def verdict_heatmap(grid: pd.DataFrame, groups: dict[str, tuple[str, str]] | None = None,
@@ -277,7 +312,10 @@ def verdict_heatmap(grid: pd.DataFrame, groups: dict[str, tuple[str, str]] | Non
     top = 50 + header + names
     height = top + 26 * shape[0] + 20
     _layout(fig, title, height, legend_rows=4, plot_bgcolor=WHITE)
-    fig.update_layout(margin=dict(t=top, l=10, r=140),
+    # no x axis below the cells (their names are above): only the legend there
+    sized = _sized(dict(margin=dict(l=10, r=140, b=fig.layout.margin.b), height=fig.layout.height), fig.data,
+                   marges.left_margin(y_labels, gap=HEAT_MAP_LABELS_GAP), marges.MIN_PUSH)
+    fig.update_layout(margin=dict(t=top, **sized["margin"]), height=sized["height"],
                       title=dict(y=1, yref="container", yanchor="top", pad=dict(t=14)))
     fig.update_xaxes(side="top", tickangle=-40, showgrid=False, automargin=True, ticklabelstandoff=header,
                      tickfont=dict(size=12))
@@ -380,9 +418,11 @@ def stacked_counts(frame: pd.DataFrame, label_column: str, title: str, height: i
     notes = [dict(x=total, y=label, xanchor="left", xshift=5, showarrow=False, text=" · ".join(texts),
                   font=dict(size=13, color=BLACK)) for label, total, texts in zip(labels, totals, outside) if texts]
     layout = _layout_keys(title, height or 90 + 46 * len(labels), legend_rows=2)
+    x_title = "nombre de séries parcours × indicateur"
     layout.update(barmode="stack", yaxis=dict(autorange="reversed", automargin=True),
-                  xaxis=dict(title=dict(text="nombre de séries parcours × indicateur"), tickformat=",d",
+                  xaxis=dict(title=dict(text=x_title), tickformat=",d",
                              range=[0, widest * 1.15]), **({"annotations": notes} if notes else {}))
+    _sized(layout, bars, marges.left_margin(labels), marges.x_axis_height(x_title), marges.LAST_TICK_RIGHT)
     return finished(go.Figure(dict(data=bars, layout=layout)))
 
 
@@ -406,6 +446,7 @@ def direction_score_bars(scores: pd.DataFrame, selected: str | None = None) -> g
         annotations=[dict(x=1, y=1.0, yref="paper", text="1 = cible atteinte en moyenne", showarrow=False,
                           xanchor="left", yanchor="bottom", font=dict(size=12))],
         xaxis=dict(range=[0, 1.3], tickformat=".2f", title=dict(text="score")), yaxis=dict(automargin=True))
+    _sized(layout, [bars], marges.left_margin(labels), marges.x_axis_height("score"))
     fig = go.Figure(dict(data=[bars], layout=layout))
     return finished(fig)
 
@@ -425,6 +466,7 @@ def completeness_bars(frame: pd.DataFrame, month: date, selected: str | None = N
     layout = _layout_keys(f"Complétude de {format_month(month)} par direction", 120 + 24 * len(data))
     layout.update(xaxis=dict(range=[0, 125], ticksuffix=f"{NNBSP}%", title=dict(text="part des valeurs attendues reçues"),
                              tickvals=[0, 25, 50, 75, 100]), yaxis=dict(automargin=True))
+    _sized(layout, [bars], marges.left_margin(labels), marges.x_axis_height("part des valeurs attendues reçues"))
     fig = go.Figure(dict(data=[bars], layout=layout))  # one dict, validated once (see direction_score_bars)
     return finished(fig)
 
@@ -484,6 +526,8 @@ def effect_forest(effects: pd.DataFrame, title: str, estimate="effet", low="effe
     for name, axis in layout.items():
         if name.startswith("xaxis"):
             axis.update(tickformat=FRENCH_TICKS)
+    shown = effects[effects[unit].fillna("").isin(units)]
+    _sized(layout, traces, marges.left_margin(shown["etiquette"]), marges.X_LABELS, marges.LAST_TICK_RIGHT)
     fig = go.Figure(dict(data=traces, layout=layout))
     return finished(fig)
 
@@ -551,9 +595,13 @@ def series_chart(serie: SerieIndicateur, debut: date | None = None, fin: date | 
                            showarrow=False, xanchor="left", yanchor="bottom", font=dict(size=12))
     title = f"{plain(serie.libelle)} – {serie.parcours}"
     _layout(fig, title, 470, hovermode="x unified")
+    y_title = f"{plain(serie.libelle)} ({unit_words})"
+    ticks = marges.number_labels(*y_range, decimals=int(fmt.split(".")[1][0]))
+    sized = _sized(dict(margin=fig.layout.margin.to_plotly_json(), height=fig.layout.height), fig.data,
+                   marges.left_margin(ticks, title=y_title), marges.X_LABELS)
+    fig.update_layout(margin=sized["margin"], height=sized["height"])
     fig.update_xaxes(tickformat="%b %Y", hoverformat="%B %Y", title_text=None)
-    fig.update_yaxes(title_text=f"{plain(serie.libelle)} ({unit_words})", tickformat=fmt.replace(".0f", "d"),
-                     range=y_range)
+    fig.update_yaxes(title_text=y_title, tickformat=fmt.replace(".0f", "d"), range=y_range)
     return finished(fig)
 
 
@@ -587,6 +635,9 @@ def overview_multiples(values: pd.DataFrame, verdicts: pd.DataFrame, deployment:
         layout["shapes"] = lines
     layout.update(_layout_keys("Tous les indicateurs du parcours (trait pointillé bleu : déploiement)",
                                150 + 190 * rows))
+    ticks = [label for code in codes
+             for label in marges.number_labels(float(by_code[code]["valeur"].min()), float(by_code[code]["valeur"].max()))]
+    _sized(layout, traces, marges.left_margin(ticks), marges.X_LABELS)
     for note in layout.get("annotations", []):
         note["font"] = {**note.get("font", {}), "size": 12}
     for name, axis in layout.items():
@@ -675,6 +726,8 @@ def event_study_chart(rows: pd.DataFrame, overall: pd.DataFrame, title: str) -> 
     layout.update(_layout_keys(title, 140 + 300 * nrows), shapes=lines)
     for note in layout.get("annotations", []):
         note["font"] = {**note.get("font", {}), "size": 13}
+    ticks = marges.number_labels(min(float(rows["bas"].min()), 0.0), max(float(rows["haut"].max()), 0.0))
+    _sized(layout, traces, marges.left_margin(ticks), marges.x_axis_height(f"{step} depuis le déploiement"))
     return finished_dict(dict(data=traces, layout=layout))
 
 
@@ -747,6 +800,8 @@ def win_win_parts(pairs: pd.DataFrame, users_label: str, agents_label: str, user
     unit_x = EFFECT_UNITS.get(users_unit, "")
     unit_y = EFFECT_UNITS.get(agents_unit, "")
     layout = _layout_keys(f"{agents_label} (agents) face à {users_label} (usagers)", 520)
+    x_title = f"Usagers : {users_label}, changement {unit_x} (à droite = mieux)"
+    y_title = f"Agents : changement {unit_y}<br>(en haut = mieux)"
     layout.update(
         shapes=[dict(type="line", xref="x domain", x0=0, x1=1, yref="y", y0=0, y1=0, line=dict(color=BLACK, width=1)),
                 dict(type="line", xref="x", x0=0, x1=0, yref="y domain", y0=0, y1=1, line=dict(color=BLACK, width=1))],
@@ -756,10 +811,12 @@ def win_win_parts(pairs: pd.DataFrame, users_label: str, agents_label: str, user
                                                 (0, 1, "agents gagnants,<br>usagers perdants", "left", "top"),
                                                 (1, 0, "usagers gagnants,<br>agents perdants", "right", "bottom"),
                                                 (0, 0, "perdant-perdant", "left", "bottom"))],
-        xaxis=dict(title=dict(text=f"Usagers : {users_label}, changement {unit_x} (à droite = mieux)"),
-                   zeroline=False, tickformat=",.1f"),
-        yaxis=dict(title=dict(text=f"Agents : changement {unit_y}<br>(en haut = mieux)"), zeroline=False,
-                   tickformat=",.1f"))
+        xaxis=dict(title=dict(text=x_title), zeroline=False, tickformat=",.1f"),
+        yaxis=dict(title=dict(text=y_title), zeroline=False, tickformat=",.1f"))
+    agents = pairs[["oriente_agents", "oriente_bas_agents", "oriente_haut_agents"]].to_numpy(dtype=float)
+    low, high = (float(np.nanmin(agents, initial=0.0)), float(np.nanmax(agents, initial=0.0))) if agents.size else (0, 0)
+    _sized(layout, traces, marges.left_margin(marges.number_labels(low, high, 1), title=y_title),
+           marges.x_axis_height(x_title))
     return dict(data=traces, layout=layout)
 
 
@@ -817,6 +874,8 @@ def mirror_dumbbells(gaps: pd.DataFrame, titles: dict[str, str],
     height = 160 + 22 * gaps["parcours"].nunique()
     layout.update(_layout_keys("Écart de perception agents − usagers, avant et depuis le déploiement", height),
                   shapes=lines)
+    _sized(layout, traces, marges.left_margin(gaps["parcours"].unique()), marges.x_axis_height("agents − usagers (points)"),
+           marges.LAST_TICK_RIGHT)
     for name, axis in layout.items():
         if name.startswith("yaxis"):
             axis.update(autorange="reversed", automargin=True)
