@@ -16,8 +16,9 @@ with the page's clock (``performance.now()``): the click itself, every websocket
 its size), the first frame where the new page's ``h1`` shows in the main block (« 1er affichage »), the
 moment the page becomes usable and stays so 0,6 s (script finished, no status widget, every Plotly chart
 drawn: ``navigateur_outils.USABLE_JS``; for a tab, « 1er affichage » is the first frame where the chosen
-tab's heading shows), the long tasks of the browser's main thread, and the time spent
-in MutationObserver callbacks (the French override of ui/francais.py apart from the others). Around each
+tab's heading shows), the long tasks of the browser's main thread, the time spent
+in MutationObserver callbacks (the French override of ui/francais.py apart from the others), and every full
+Plotly draw of a chart (« dessins »), those Plotly redoes to grow a chart's margins apart (« marges »). Around each
 navigation, the CPU seconds of the server process and of chromium's processes are read from /proc, and
 the renderer's own counters (Chrome DevTools ``Performance.getMetrics``: script, layout, style).
 
@@ -54,7 +55,7 @@ RECORDER = """(() => {
   const usable = %(usable)s;
   const B = window.__banc = {t0: 0, previousTitle: null, heading: null, lastFalse: -1, usableAt: null, firstPaint: null,
                              states: [], received: [], sent: [], observers: {francais: [0, 0], autres: [0, 0]},
-                             longTasks: [], charts: 0};
+                             longTasks: [], charts: 0, draws: []};
   const size = (data) => data == null ? 0 : (data.byteLength ?? data.size ?? data.length ?? 0);
   const NativeSocket = window.WebSocket;
   window.WebSocket = class extends NativeSocket {
@@ -64,6 +65,17 @@ RECORDER = """(() => {
     }
     send(data) { B.sent.push([performance.now(), size(data)]); return super.send(data); }
   };
+  // Every full Plotly draw of a chart (``Plotly._doPlot`` triggers ``plotly_beforeplot`` once Events.init has
+  // given the chart's div its ``_ev``), and whether Plotly's margin check asked for it (doAutoMargin).
+  Object.defineProperty(HTMLElement.prototype, '_ev', {configurable: true, get() { return undefined; },
+    set(value) {
+      Object.defineProperty(this, '_ev', {value, writable: true, configurable: true, enumerable: true});
+      const div = this;
+      value.on('plotly_beforeplot', () => {
+        const layout = div._fullLayout;
+        B.draws.push([performance.now(), layout && layout._redrawFromAutoMarginCount > 0]);
+      });
+    }});
   const NativeObserver = window.MutationObserver;
   window.MutationObserver = class extends NativeObserver {
     constructor(callback) {
@@ -132,6 +144,8 @@ RECORDER = """(() => {
       observateur_francais_ms: B.observers.francais[0], observateur_francais_appels: B.observers.francais[1],
       autres_observateurs_ms: B.observers.autres[0],
       graphiques: document.querySelectorAll('[data-testid="stPlotlyChart"]').length,
+      dessins_plotly: B.draws.filter(([t]) => inside(t)).length,
+      redessins_marges: B.draws.filter(([t, margins]) => inside(t) && margins).length,
       noeuds_dom: document.getElementsByTagName('*').length,
     };
   };
@@ -434,11 +448,12 @@ def print_report(r: dict) -> None:
           f"{fr(r['duree_mur_s'])} s en tout, serveur {fr(r['cpu_serveur_total_s'])} s CPU")
     header = (f"{'Page':<34} {'accès':<6} {'médiane':>7} {'max':>6} {'1er aff.':>8} {'dern. msg':>9} "
               f"{'CPU serv.':>9} {'CPU nav.':>8} {'script nav.':>11} {'mise en p.':>10} {'français':>8} "
-              f"{'Kio reçus':>9} {'graph.':>6}")
+              f"{'Kio reçus':>9} {'graph.':>6} {'dessins':>7} {'marges':>6}")
     print(header)
     print("(secondes, médianes ; mur sauf « CPU » ; « dern. msg » : dernier message du serveur avant la page "
           "utilisable ; « script nav. », « mise en p. » : JavaScript et mise en page + styles du navigateur ; "
-          "« français » : observateur de ui/francais.py)")
+          "« français » : observateur de ui/francais.py ; « dessins » : dessins complets de Plotly, "
+          "« marges » : ceux que Plotly refait pour agrandir des marges)")
     for title, ways in r["pages"].items():
         for how, s in ways.items():
             m = s["medianes"]
@@ -450,7 +465,7 @@ def print_report(r: dict) -> None:
                   f"{fr(m['rendu_ScriptDuration_s'], 2):>11} "
                   f"{fr(m['rendu_LayoutDuration_s'] + m['rendu_RecalcStyleDuration_s'], 2):>10} "
                   f"{fr(m['observateur_francais_ms'] / 1000, 3):>8} {fr(m['octets_recus'] / 1024, 0):>9} "
-                  f"{m['graphiques']:>6.0f}{mark}")
+                  f"{m['graphiques']:>6.0f} {m.get('dessins_plotly') or 0:>7.0f} {m.get('redessins_marges') or 0:>6.0f}{mark}")
     print("* : au moins une mesure au-dessus de la cible")
     for how, which in (("clic", "pages"), ("rechargement", "pages"), ("onglet", "onglets")):
         rows = [ways[how]["medianes"] for ways in r["pages"].values() if how in ways]
