@@ -1,8 +1,17 @@
-"""A real app server on a free local port and Debian's headless chromium driven by Playwright."""
+"""A real app server on a free local port and Debian's headless chromium driven by Playwright.
+
+Test-only switch ``OBSERVATOIRE_TEST_RETARD_JS=<ms>`` (off when unset or 0): every page the tests open holds
+back each Streamlit JS chunk loaded on demand (an element's code: Html, DataFrame, PlotlyChart, Metric...)
+by that many ms, as a loaded machine does, so that a test reading the page before an element is drawn
+fails every time instead of once in a while in CI. For example
+``OBSERVATOIRE_TEST_RETARD_JS=4000 .venv/bin/python -m pytest -p no:xdist tests/navigateur -m navigateur``.
+"""
 
 from __future__ import annotations
 
+import importlib.util
 import os
+import re
 from contextlib import contextmanager
 import shutil
 import socket
@@ -13,6 +22,7 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -64,6 +74,53 @@ SETTLED = """([after, quiet, drawn]) => {
 }"""
 STATE = """() => ({runs: window.__scriptRuns ? window.__scriptRuns() : null,
               skeletons: document.querySelectorAll('[data-testid="stSkeleton"]').length})"""
+
+
+# Test-only switch: OBSERVATOIRE_TEST_RETARD_JS=<ms> holds back every Streamlit JS chunk loaded on demand by
+# that many ms in every page the tests open (see hold_back_lazy_chunks); unset or 0, nothing is routed.
+JS_DELAY_VARIABLE = "OBSERVATOIRE_TEST_RETARD_JS"
+STATIC_JS = re.compile(r"/static/js/([^/?#]+\.js)(?:[?#].*)?$")
+
+
+def js_delay_ms() -> int:
+    """The delay asked by OBSERVATOIRE_TEST_RETARD_JS, in ms (0: off)."""
+    value = os.environ.get(JS_DELAY_VARIABLE, "").strip()
+    if not value:
+        return 0
+    try:
+        return max(0, int(value))
+    except ValueError:
+        raise pytest.UsageError(f"{JS_DELAY_VARIABLE} doit être un nombre de millisecondes, pas « {value} »")
+
+
+def eager_chunks() -> set[str]:
+    """The JS files Streamlit's index.html loads up front (its entry and the modules it preloads): every other
+    file of static/js/ is an element's code, fetched when a page first shows such an element."""
+    spec = importlib.util.find_spec("streamlit")  # without importing it
+    index = Path(spec.submodule_search_locations[0], "static", "index.html").read_text()
+    eager = set(re.findall(r'(?:src|href)="\./static/js/([^"]+\.js)"', index))
+    assert any(name.startswith("index.") for name in eager), "index.html de Streamlit sans point d'entrée"
+    return eager
+
+
+def hold_back_lazy_chunks(context) -> None:
+    """With OBSERVATOIRE_TEST_RETARD_JS set, delay in ``context`` each lazily loaded Streamlit JS chunk by that
+    many ms (the entry and its preloaded modules pass at once); without it, do nothing."""
+    delay = js_delay_ms()
+    if not delay:
+        return
+    eager = eager_chunks()
+
+    def handle(route, request) -> None:
+        try:
+            if STATIC_JS.search(request.url).group(1) not in eager:
+                # a sync wait inside a route handler runs in its own greenlet: other requests go on meanwhile
+                request.frame.wait_for_timeout(delay)
+            route.continue_()
+        except PlaywrightError:
+            pass  # the page went away meanwhile: nothing left to load
+
+    context.route(STATIC_JS, handle)
 
 
 def free_port() -> int:
@@ -171,10 +228,13 @@ def browser(chromium_path):
 
 @contextmanager
 def new_page(browser, width: int = 1400, height: int = 1000, **options):
-    """A page in a browser context of its own (French locale, ``width`` × ``height``), closed after the block."""
-    context = browser.new_context(viewport={"width": width, "height": height}, locale="fr-FR", **options)
+    """A page in a browser context of its own (French locale unless ``locale`` is given, ``width`` × ``height``),
+    closed after the block."""
+    options.setdefault("locale", "fr-FR")
+    context = browser.new_context(viewport={"width": width, "height": height}, **options)
     context.set_default_timeout(60_000)  # a loaded machine can take tens of seconds to draw a page
     context.add_init_script(script=RUN_TRACKER)
+    hold_back_lazy_chunks(context)
     try:
         yield context.new_page()
     finally:
@@ -232,9 +292,11 @@ def eventually(page, read, ready, seconds: float = 15):
 
 
 def open_page(page, url: str) -> None:
-    """Open ``url`` and wait until the app is done with it."""
+    """Open ``url`` and wait until the app is done with it, every element drawn: a new document fetches each
+    element's code again (texts, buttons, tables, charts), and on a loaded machine it can come after the run
+    is over; a check made then finds nothing (or nothing wrong)."""
     page.goto(url)
-    wait_for_app(page)
+    wait_for_app(page, drawn=True)
 
 
 def no_exception(page, where: str | None = None) -> None:
@@ -245,10 +307,11 @@ def no_exception(page, where: str | None = None) -> None:
 
 def upload(page, files, until) -> None:
     """Give ``files`` to the page's file uploader, wait for the locator ``until`` (what the page shows
-    once it has read them), then until the app is done."""
+    once it has read them), then until the app is done and every element drawn (the preview's tables and
+    metrics come with their own code)."""
     page.locator('[data-testid="stFileUploader"] input[type="file"]').set_input_files(files)
     until.wait_for(timeout=60_000)
-    wait_for_app(page)
+    wait_for_app(page, drawn=True)
 
 
 def screenshot(page, name: str) -> Path:

@@ -101,7 +101,7 @@ def test_every_page_speaks_french_to_a_reader(reader_server, wide):
         else:  # already opened above; the first run of the server process reruns itself: wait for the second
             page.locator('[data-testid="stMain"] [data-testid="stAlert"]').filter(
                 has_text="Le lien demande").first.wait_for(timeout=60_000)
-            wait_for_app(page)
+            wait_for_app(page, drawn=True)  # as open_page: the checks below read what the elements draw
         print(f"{path or 'vue_ensemble'} : {time.monotonic() - started:.1f} s")
         assert_french(page, path)
         assert_headings_in_order(page, path)

@@ -11,7 +11,7 @@ from datetime import date, timedelta
 
 import pytest
 
-from .conftest import RUN_TRACKER, eventually, no_exception, script_runs, wait_for_app
+from .conftest import eventually, new_page, no_exception, open_page, script_runs, wait_for_app
 
 # xdist_group: with « pytest --dist loadgroup », the tests on the shared `server` run on one worker, which
 # starts it once.
@@ -75,19 +75,13 @@ def assert_french(page, where: str) -> list[str]:
 def american(browser):
     """A page of the shared chromium with an American English locale (weeks from Sunday, react-aria in
     English): the case where the override has the most to do."""
-    context = browser.new_context(viewport={"width": 1400, "height": 1000}, locale="en-US")
-    context.set_default_timeout(60_000)
-    context.add_init_script(script=RUN_TRACKER)
-    try:
-        yield context.new_page()
-    finally:
-        context.close()
+    with new_page(browser, locale="en-US") as page:
+        yield page
 
 
 def test_the_journal_date_input_speaks_french(server, american):
     page = american
-    page.goto(server["url"] + "/journal")
-    wait_for_app(page)
+    open_page(page, server["url"] + "/journal")
     page.locator('[data-testid="stDateInput"]').wait_for()
     spoken = assert_french(page, "champ vide")
     assert page.locator('[data-testid="stDateInputField"]').inner_text().split() == [

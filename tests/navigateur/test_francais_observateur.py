@@ -8,6 +8,8 @@ import pytest
 
 from ui import francais
 
+from .conftest import hold_back_lazy_chunks
+
 pytestmark = pytest.mark.navigateur
 
 
@@ -16,6 +18,7 @@ def page(browser):
     """A blank page of the tests' shared chromium (a second Playwright in the same worker is refused), with
     only the override's script in it."""
     context = browser.new_context()
+    hold_back_lazy_chunks(context)  # no Streamlit chunk here: only so that the switch holds in every page
     tab = context.new_page()
     tab.set_content('<html lang="en"><body><div id="app"></div></body></html>')
     body = francais.script().strip().removeprefix("<script>").removesuffix("</script>")
