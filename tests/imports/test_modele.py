@@ -64,6 +64,8 @@ def test_xlsx_template_filled_in_excel_and_imported(db, tmp_path):
     assert [c.value for c in sheet[2]] == ["DJS-PISCINE", "Utiliser une piscine", "ACCUSE_RECEPTION",
                                            "Demandes avec accusé de réception", "%", 0, 100, "2026-09", None, None]
     assert sheet.max_row == 43  # header + 2 parcours × 21 indicators
+    help_texts = [c.value for row in workbook["aide"].iter_rows() for c in row if isinstance(c.value, str)]
+    assert "Modèle de saisie des indicateurs – Jeunesse et Sports (DJS) – septembre 2026" in help_texts
     for row in range(2, 44):
         # numbers typed in cells, or typed as text with a decimal comma
         sheet.cell(row=row, column=9).value = 7 if row % 2 else "8,5"
