@@ -53,8 +53,8 @@ def test_least_favourable_test_holds_its_size_at_every_null_rho_and_costs_power(
     nulls = [case.null(r) for r in (0.0, 0.3, 0.6)]
     draws = 8000
     weights = np.exp(enveloppe.least_favourable_weights(
-        [enveloppe._ratios(case, nulls, h.draw(rng, draws)) for h in nulls], 0.05))
-    sizes = [(enveloppe._ratios(case, nulls, h.draw(rng, draws)) @ weights < 1.0).mean() for h in nulls]
+        [enveloppe._ratios(case.alternative, nulls, h.draw(rng, draws)) for h in nulls], 0.05))
+    sizes = [(enveloppe._ratios(case.alternative, nulls, h.draw(rng, draws)) @ weights < 1.0).mean() for h in nulls]
     assert max(sizes) <= 0.05 + 3 * math.sqrt(0.05 * 0.95 / draws)
     unknown, _ = enveloppe.power_bound(case, [0.0, 0.3, 0.6], 0.05, rng, draws)
     known, _ = enveloppe.power_bound(case, [0.0], 0.05, rng, draws)
