@@ -151,7 +151,9 @@ d'avant prolongée (le *contrefactuel*, tracé en tirets bleus sur la page Parco
 l'écart au dernier mois et, quand la pente a changé nettement, dit si **l'écart se creuse** ou **se résorbe**.
 
 - Pour les pourcentages, délais et ratios : moindres carrés généralisés avec des **erreurs AR(1)** (un mois
-  ressemble au précédent ; la corrélation est estimée sur la série, prudemment) et des quantiles de Student.
+  ressemble au précédent ; la corrélation est estimée sur la série, prudemment, et l'intervalle est élargi
+  d'autant plus que cette corrélation est forte et la série courte, car quelques dizaines de mois la
+  sous-estiment) et des quantiles de Student.
   Un changement de pourcentage se lit en **points** (pt).
 - Pour les comptages (incivilités, volume de demandes) : un modèle **quasi-Poisson** (dispersion au moins 1,
   quantiles de Student), rapporté au volume de demandes quand il est connu ; l'effet se lit en **% de

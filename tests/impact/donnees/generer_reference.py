@@ -5,7 +5,11 @@ Why: the speed work on the refresh must not change a single stored number. The r
 the code *before* that work, run from a temporary git worktree, so the comparison in
 ``tests/impact/test_resultats_identiques.py`` is against the old code, not against itself.
 
-    .venv/bin/python tests/impact/donnees/generer_reference.py 2fd7248
+    .venv/bin/python tests/impact/donnees/generer_reference.py 2fd7248 inflation-2fd7248.patch
+
+A deliberate change of the engine's rules (not of its speed) is applied to the old code as a patch of a
+few lines, written for the old code, so the reference keeps coming from the straightforward old engine:
+``inflation-2fd7248.patch`` widens the standard errors when ρ is estimated (issue 9).
 """
 
 from __future__ import annotations
@@ -32,17 +36,19 @@ for table in {tables!r}:
 """
 
 
-def main(commit: str) -> None:
+def main(commit: str, patches: list[str]) -> None:
     with tempfile.TemporaryDirectory() as folder:
         worktree = str(Path(folder) / "arbre")
         subprocess.run(["git", "-C", str(ROOT), "worktree", "add", "--detach", worktree, commit], check=True)
         try:
+            for patch in patches:
+                subprocess.run(["git", "-C", worktree, "apply", str(HERE / patch)], check=True)
             code = DUMP.format(worktree=worktree, folder=folder, tables=TABLES, out=str(HERE))
             subprocess.run([sys.executable, "-c", code], check=True, cwd=worktree)
         finally:
             subprocess.run(["git", "-C", str(ROOT), "worktree", "remove", "--force", worktree], check=True)
-    print(f"Résultats de référence du commit {commit} écrits dans {HERE}.")
+    print(f"Résultats de référence du commit {commit} {' + '.join(patches)} écrits dans {HERE}.")
 
 
 if __name__ == "__main__":
-    main(sys.argv[1] if len(sys.argv) > 1 else "HEAD")
+    main(sys.argv[1] if len(sys.argv) > 1 else "HEAD", sys.argv[2:])
