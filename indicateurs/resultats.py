@@ -53,7 +53,7 @@ FINAL_COLUMNS = {"p_adjusted": "p_ajustee", "significant": "significatif", "verd
                  "interval_high": "effet_haut", "interval_level": "niveau_intervalle",
                  "family_size": "taille_famille", "slope_signal": "ecart_pente"}
 # Changing the engine's rules changes every verdict: part of each series' fingerprint.
-ENGINE_VERSION = 5
+ENGINE_VERSION = 6
 CHART_COLUMNS = {"fitted": "ajuste", "counterfactual": "contrefactuel", "cf_low": "contrefactuel_bas",
                  "cf_high": "contrefactuel_haut"}
 VOLUME = "VOLUME_DEMANDES"
@@ -487,12 +487,16 @@ def _refresh_once(db: Database, *, force: bool = False) -> RapportCalcul:
         con.execute("DELETE FROM scores")
         if score_table is not None and len(score_table):
             con.execute("INSERT INTO scores BY NAME SELECT * FROM score_table")
-        con.execute("INSERT INTO meta VALUES ('version_resultats', ?) ON CONFLICT (cle) DO UPDATE SET valeur = excluded.valeur",
-                    [str(version)])
+        for key, value in (("version_resultats", version), ("version_moteur", ENGINE_VERSION)):
+            con.execute("INSERT INTO meta VALUES (?, ?) ON CONFLICT (cle) DO UPDATE SET valeur = excluded.valeur",
+                        [key, str(value)])
     return RapportCalcul(len(changed), len(inputs), len(changed_indicators), time.perf_counter() - started)
 
 
 def results_are_stale(db: Database) -> bool:
-    """True when data was written after the last computation (a crash between the two, say)."""
-    row = db.query_one("SELECT valeur FROM meta WHERE cle = 'version_resultats'")
-    return row is None or int(row[0]) != data_version(db)
+    """True when data was written after the last computation (a crash between the two, say), or when the
+    results were computed by other engine rules (a base opened after an update: its verdicts must not
+    outlive the rules that made them)."""
+    results = db.query_one("SELECT valeur FROM meta WHERE cle = 'version_resultats'")
+    engine = db.query_one("SELECT valeur FROM meta WHERE cle = 'version_moteur'")
+    return results is None or int(results[0]) != data_version(db) or engine != (str(ENGINE_VERSION),)

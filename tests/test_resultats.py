@@ -169,3 +169,21 @@ def test_a_monthly_import_leaves_the_results_a_full_recompute_would(demo_db):
     full = demo_db.query_df(f"SELECT {columns} FROM resultats ORDER BY parcours, indicateur")
     assert len(full) == len(incremental) > 500
     pd.testing.assert_frame_equal(incremental, full, check_dtype=False)
+
+
+def test_a_base_computed_by_older_engine_rules_is_recomputed_when_opened(demo_db):
+    """After an update of the engine's rules, a base opened by the app (or the CLI) must not keep showing
+    verdicts the old rules made: they are refitted on opening, though no value changed."""
+    from indicateurs.resultats import ENGINE_VERSION
+    from indicateurs.setup import init_database
+
+    key = ("DDCT-TITRE-IDENTITE", "DELAI_TRAITEMENT")
+    with demo_db.transaction() as con:  # a base as the previous release left it
+        con.execute("DELETE FROM meta WHERE cle = 'version_moteur'")
+        con.execute("UPDATE resultats SET verdict = 'verdict des anciennes règles', empreinte = 'ancienne' "
+                    "WHERE parcours = ? AND indicateur = ?", list(key))
+    assert results_are_stale(demo_db)
+    db = init_database(demo_db.path, utilisateur="tests", with_demo=True).db
+    assert not results_are_stale(db)
+    assert _row(db, *key)["verdict"] != "verdict des anciennes règles"
+    assert db.query_one("SELECT valeur FROM meta WHERE cle = 'version_moteur'") == (str(ENGINE_VERSION),)
