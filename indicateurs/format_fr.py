@@ -55,8 +55,19 @@ def format_signed(value: float | None, decimals: int = 1) -> str:
 
 
 def format_interval(low: float | None, high: float | None, decimals: int = 1) -> str:
-    """An interval: ``(-3, -1.2)`` → « [−3,0 ; −1,2] »."""
-    return f"[{format_number(low, decimals)} ; {format_number(high, decimals)}]"
+    """An interval: ``(-3, -1.2)`` → « [−3,0 ; −1,2] ». A bound that is not 0 is never written as 0: it gets
+    the decimals it needs (up to four more), « [0,04 ; 9,7] », because a significant interval written
+    « [0,0 ; 9,7] » would seem to touch 0 and contradict the verdict beside it."""
+    return f"[{_bound(low, decimals)} ; {_bound(high, decimals)}]"
+
+
+def _bound(value: float | None, decimals: int) -> str:
+    text = format_number(value, decimals)
+    for extra in range(1, 5):
+        if text.strip("0,\u202f") or not value:
+            break
+        text = format_number(value, decimals + extra)
+    return text
 
 
 def with_unit(text: str, suffix: str) -> str:

@@ -21,7 +21,7 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from indicateurs import marges_graphiques as marges
-from indicateurs.format_fr import format_month, format_number, format_percent, format_value
+from indicateurs.format_fr import format_interval, format_month, format_number, format_percent, format_value
 from indicateurs.impact.verdicts import (DEGRADATION, FALL, IMPROVEMENT, INSUFFICIENT, MIN_MONTHS_AFTER,
                                          MIN_MONTHS_BEFORE, NO_CHANGE, RISE, SIGNAL)
 from indicateurs.mois import add_months
@@ -665,7 +665,7 @@ def _event_panels(rows: pd.DataFrame, overall: pd.DataFrame) -> tuple[list[str],
         if len(overall) and code in overall.index:
             o = overall.loc[code]
             titles.append(f"{label}<br><sup>effet global {format_number(o['estimation'], 1, signed=True)} "
-                          f"[{format_number(o['bas'], 1)} ; {format_number(o['haut'], 1)}]</sup>")
+                          f"{format_interval(o['bas'], o['haut'])}</sup>")
         else:
             titles.append(label)
     cols = min(2, len(codes))

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from indicateurs.format_fr import format_interval
 from indicateurs.resultats import refresh_results
 
 SIGNIFICANT = {"amélioration significative", "dégradation significative", "hausse significative",
@@ -36,6 +37,11 @@ def test_interval_excludes_zero_exactly_when_the_verdict_is_significant(demo_db)
     # every sentence prints the interval the verdict was read from
     for row in judged.itertuples():
         assert row.verdict in row.phrase
+    # as a reader sees it: a significant interval never shows a bound written as 0 (« [0,0 ; 9,7] »)
+    shown = judged[significant]
+    for low, high in zip(shown["effet_bas"], shown["effet_haut"]):
+        bounds = format_interval(low, high).strip("[]").split(" ; ")
+        assert all(b.strip("0,\u2212") for b in bounds), (low, high, bounds)
 
 
 def test_removing_one_parcours_changes_no_other_parcours_verdict(demo_db):

@@ -59,3 +59,12 @@ def test_halves_round_away_from_zero_as_written():
     assert format_number(2.675, 2) == "2,68"  # 2.675 is 2.67499… in binary; the reader sees 2,675
     assert format_signed(-0.05, 1) == f"{MINUS}0,1"
     assert format_number(1e-20, 2) == "0,00"
+
+
+def test_a_bound_that_is_not_zero_is_never_written_as_zero():
+    # a significant interval must not read as touching 0 (issue 9: interval and verdict say the same thing)
+    assert format_interval(0.04, 9.7) == "[0,04 ; 9,7]"
+    assert format_interval(-9.7, -0.004) == f"[{MINUS}9,7 ; {MINUS}0,004]"
+    assert format_interval(-0.04, 9.7) == f"[{MINUS}0,04 ; 9,7]"
+    assert format_interval(0.0, 2.0) == "[0,0 ; 2,0]"  # a true zero stays as written
+    assert format_interval(0.04, 9.7, 2) == "[0,04 ; 9,70]"
