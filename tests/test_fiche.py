@@ -138,6 +138,15 @@ def test_direction_fiche_holds_the_stored_sentences(demo_db, tmp_path):
         assert "Les graphiques manquent" not in text
 
 
+def _written(magnitude: float) -> str:
+    """A bound as the fiche must write it: one decimal, more (up to five) while a non-zero bound reads 0."""
+    for decimals in range(1, 6):
+        text = f"{magnitude:.{decimals}f}"
+        if magnitude == 0 or text.strip("0."):
+            break
+    return text.replace(".", ",")
+
+
 def test_every_fiche_with_toutes_and_the_city(demo_db, tmp_path):
     out = tmp_path / "fiches"
     assert run_cli(["--db", str(demo_db.path), "fiche", "--toutes", "--mois", "2026-10", "--out", str(out)]) == 0
@@ -159,8 +168,7 @@ def test_every_fiche_with_toutes_and_the_city(demo_db, tmp_path):
     assert "Ville de Paris – toutes les directions" in text
     expected = stored_significant(demo_db, None, MONTH)
     for r in expected.itertuples():
-        low = f"{abs(r.effet_bas):.1f}".replace(".", ",")
-        high = f"{abs(r.effet_haut):.1f}".replace(".", ",")
+        low, high = _written(abs(r.effet_bas)), _written(abs(r.effet_haut))
         assert collapse(f"{r.parcours} — {r.libelle_indicateur} :") in text, r.parcours
         assert re.search(rf"\[−?{re.escape(low)} ; −?{re.escape(high)}\]", text), (r.parcours, r.indicateur)
     for code in directions:

@@ -2,9 +2,10 @@
 
 The expected tables (``donnees/reference_*.parquet``) were written by the OLD code, at commit 2fd7248
 (before the speed work of issue 12), run from a git worktree by ``donnees/generer_reference.py`` on the
-same demo base (demo generator, October 2026), with one later change of rules applied to that old code as
-a patch written for it (``donnees/inflation-2fd7248.patch``: wider standard errors when ρ is estimated,
-issue 9), so the fast engine is still compared with a separate implementation of the same rules. Numbers must agree to 1e-9 (relative or absolute), text
+same demo base (demo generator, October 2026), with later changes of rules applied to that old code as
+patches written for it (``donnees/inflation-2fd7248.patch``: wider standard errors when ρ is estimated;
+``donnees/bornes-2fd7248.patch``: a bound that is not 0 is never written « 0,0 »; issue 9), so the fast
+engine is still compared with a separate implementation of the same rules. Numbers must agree to 1e-9 (relative or absolute), text
 exactly; only the computation time and the fingerprint (a hash of the inputs, whose encoding changed)
 are left out.
 """

@@ -5,11 +5,12 @@ Why: the speed work on the refresh must not change a single stored number. The r
 the code *before* that work, run from a temporary git worktree, so the comparison in
 ``tests/impact/test_resultats_identiques.py`` is against the old code, not against itself.
 
-    .venv/bin/python tests/impact/donnees/generer_reference.py 2fd7248 inflation-2fd7248.patch
+    .venv/bin/python tests/impact/donnees/generer_reference.py 2fd7248 inflation-2fd7248.patch bornes-2fd7248.patch
 
 A deliberate change of the engine's rules (not of its speed) is applied to the old code as a patch of a
 few lines, written for the old code, so the reference keeps coming from the straightforward old engine:
-``inflation-2fd7248.patch`` widens the standard errors when ρ is estimated (issue 9).
+``inflation-2fd7248.patch`` widens the standard errors when ρ is estimated, ``bornes-2fd7248.patch`` never
+writes a bound that is not 0 as « 0,0 » in the sentences (both issue 9).
 """
 
 from __future__ import annotations
