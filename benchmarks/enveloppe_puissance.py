@@ -20,7 +20,8 @@ on the null ρ's, the Neyman–Pearson test φ_λ (reject when f₁(v) > Σ λ_j
 for (the least favourable mixture) on one set of draws; the bound is evaluated on fresh draws, so the
 search cannot flatter it. The alternative is the planted change of the bench projected on the engine's
 design (so the bound gets no advantage from knowing the ramp's shape) with the true ρ; the oracle is the
-bench's own: a two-sided z-test on the same headline weights, σ and ρ known (its power computed exactly).
+bench's own test, a two-sided z-test on the engine's headline weights with σ and ρ known, on that same
+projected change (its power computed exactly).
 
 It prints, per true ρ, the oracle's power, the bound for tests valid on [0 ; 0.6] (the bench's range) at
 5 % and 6 %, for tests valid only at the three ρ the bench tries (the target read to the letter), and for
@@ -131,11 +132,12 @@ class Case:
         X, sigma = self.X, ar1_correlation(self.time, rho)
         c, _ = modele.headline_weights(X, modele.counterfactual_design(X, self.names), self.time, self.post, rho)
         # the planted change projected on the design (GLS at the true ρ): the bound learns nothing of the
-        # ramp's shape that the engine's model could not express; c'μ = c'gap.
+        # ramp's shape that the engine's model could not express. Every test here (oracle, engine, bound)
+        # faces this same projected change μ; c·μ is the headline change the oracle's statistic c·y sees.
         s_inv = np.linalg.inv(sigma)
         mu = X @ np.linalg.solve(X.T @ s_inv @ X, X.T @ s_inv @ self.gap)
         alternative = Hypothesis(self.Q.T @ sigma @ self.Q, self.Q.T @ mu)
-        return alternative, mu, np.linalg.cholesky(sigma), float(c @ self.gap), float(math.sqrt(c @ sigma @ c))
+        return alternative, mu, np.linalg.cholesky(sigma), float(c @ mu), float(math.sqrt(c @ sigma @ c))
 
     def at(self, rho: float) -> "Case":
         """The same series and basis, the noise (and so the alternative) at another true ρ."""
@@ -166,9 +168,11 @@ class Case:
         return float(stats.norm.sf(z - shift) + stats.norm.cdf(-z - shift))
 
     def t_test_power(self, alpha: float) -> float:
-        """The best test told ρ but not σ (two-sided t on n − k degrees of freedom, exact noncentral t):
-        what the bound must give when its null set is the true ρ alone."""
-        df, shift = self.n - self.k, self.headline / self.headline_se
+        """The best test told ρ but not σ: the two-sided t-test of the GLS estimate (n − k degrees of
+        freedom, noncentrality √(μ'Ω⁻¹μ) of the projected change; exact noncentral t): what the bound must
+        give when its null set is the true ρ alone. (The engine's headline c·y averages observed, not fitted,
+        values after deployment: the same as GLS at ρ = 0, a little less efficient at other ρ.)"""
+        df, shift = self.n - self.k, math.sqrt(self.alternative.c)
         q = float(stats.t.ppf(1 - alpha / 2, df))
         return float(stats.nct.sf(q, df, shift) + stats.nct.cdf(-q, df, shift))
 

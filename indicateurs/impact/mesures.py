@@ -32,8 +32,8 @@ dégrade chez DFA-MARCHE et DLH-LOGEMENT-SOCIAL) sont des dégradations signific
 **Ce qu'aucun calcul ne peut faire mieux.** L'oracle est un repère, pas un objectif : aucun test réel ne
 connaît le bruit d'une série. La plus grande détection possible d'un test qui estime ce bruit sur la série et
 garde ses fausses alertes sous 5 % pour toute corrélation de 0 à 0,6 est de 82 % de celle de l'oracle si la
-série n'a pas de corrélation, 73 % si elle est de 0,3 ; un même test, pour les trois corrélations à la fois,
-ne peut dépasser 76 % en moyenne. Le moteur en atteint 71 %, soit 94 % de ce maximum (calcul de la borne
+série n'a pas de corrélation, 75 % si elle est de 0,3 ; un même test, pour les trois corrélations à la fois,
+ne peut dépasser 78 % en moyenne. Le moteur en atteint 72 %, soit 93 % de ce maximum (calcul de la borne
 d'Elliott, Müller et Watson, 2015, sur les mêmes séries).
 
 **Limites.** Ces séries sont courtes : un effet de la taille du bruit mensuel passe le plus souvent inaperçu,
