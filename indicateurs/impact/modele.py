@@ -46,7 +46,7 @@ MAX_LOG_SE = 1.0  # counts: above this standard error of log(rate ratio) the cha
 def inflation(rho_best, df, a: float = RHO_INFLATION, p: float = RHO_INFLATION_EXPONENT):
     """Factor on the standard errors of a fit whose ρ was estimated: 1 + a·max(ρ̂, 0)·(25/df)^p, with ρ̂
     the REML maximum and df the residual degrees of freedom (taken as 12 below 12, the shortest series of
-    the calibration). Why: a few dozen months underestimate a strong month-to-month correlation, and the
+    the calibration; 25, a middling length, only scales a: at 25 degrees of freedom the factor is 1 + a·ρ̂). Why: a few dozen months underestimate a strong month-to-month correlation, and the
     intervals came out too narrow (7.1 % false alarms at ρ = 0.6); short series estimate ρ worst. a and p
     are the smallest correction keeping false alarms ≤ 5.5 % at every ρ of [0 ; 0.6] and ≤ 6 % for every
     series length, on 400,000 series simulated by benchmarks/calibration_inflation.py (its own generator
